@@ -1,0 +1,8 @@
+"""Build the OCOP site: ``python build.py [build|serve|check]``. See README.md."""
+
+import sys
+
+from ocopsite.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""``site_config.yaml`` → ``SiteConfig``, validated once, every bad key reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import BuildError, ContentError
+from .reader import _Problem, decode, load_yaml, validation_errors
+
+CONFIG_FILE = "site_config.yaml"
+
+
+class ImageSettings(BaseModel):
+    """How photos are published."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: Widths in pixels of the derivatives made of every photo (never upscaled).
+    widths: Annotated[list[Annotated[int, Field(ge=16, le=4096)]], Field(min_length=1)] = [320, 640, 1024, 1600]
+    #: Encoder quality, 1–100, for WebP and JPEG.
+    quality: Annotated[int, Field(ge=1, le=100)] = 80
+    #: Largest photo accepted, in pixels (width × height); bigger is refused as a bomb.
+    max_pixels: Annotated[int, Field(ge=1)] = 60_000_000
+    #: Background colour that transparent photos are flattened on for JPEG.
+    background: str = "#ffffff"
+
+
+class SiteConfig(BaseModel):
+    """Site settings. Every option is documented where it is declared."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: Site name, shown in the header and in page titles.
+    title: str
+    #: One line under the title on the home page.
+    tagline: str = ""
+    #: Default description for search engines and share cards.
+    description: str = ""
+    #: Absolute URL where the site is published; may carry a path (``https://x.org/ocop/``).
+    base_url: str = "http://127.0.0.1:8000/"
+    #: Main language of the content (BCP 47).
+    language: str = "vi"
+    #: National code of the province whose communes are used (Hà Tĩnh is 42).
+    province_code: int = 42
+    #: Products per page on paginated lists.
+    page_size: Annotated[int, Field(ge=1, le=500)] = 24
+    #: Products at or above this star count are featured on the home page.
+    featured_min_stars: Annotated[int, Field(ge=3, le=5)] = 4
+    #: How many products the home page features.
+    featured_count: Annotated[int, Field(ge=0)] = 8
+    #: Largest content file accepted, in bytes.
+    max_content_bytes: Annotated[int, Field(ge=1000)] = 1_000_000
+    images: ImageSettings = ImageSettings()
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an absolute http(s) URL such as https://example.org/ocop/")
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def base_path(self) -> str:
+        """Return the path part of ``base_url`` (``/`` or ``/ocop-hatinh/``)."""
+        return urlsplit(self.base_url).path or "/"
+
+
+def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
+    """Read and validate ``root/site_config.yaml``; ``overrides`` replace top-level keys.
+
+    Raises ``BuildError`` listing every problem with its line.
+    """
+    path = root / CONFIG_FILE
+    try:
+        data, lines, problems = load_yaml(decode(path.read_bytes()), first_line=1)
+    except FileNotFoundError:
+        raise BuildError([ContentError(CONFIG_FILE, 0, "", "is missing", "create it at the project root")]) from None
+    except _Problem as p:
+        raise BuildError([ContentError(CONFIG_FILE, p.line, p.field, p.message, p.hint)]) from None
+    errors = [ContentError(CONFIG_FILE, p.line, p.field, p.message, p.hint) for p in problems]
+    data.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    try:
+        config = SiteConfig.model_validate(data)
+    except ValidationError as exc:
+        errors += validation_errors(exc, SiteConfig, CONFIG_FILE, lines)
+    if errors:
+        raise BuildError(errors)
+    return config

@@ -1,0 +1,76 @@
+"""Errors are user interface: every content problem names its file, line and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    """One problem in one content or config file.
+
+    Shape: ``path`` is relative to the project root (POSIX separators), ``line`` is
+    1-based (0 when the problem is about the whole file), ``field`` is a dotted path into
+    the front matter such as ``recognitions.0.stars`` (empty when none applies).
+    ``severity`` is ``"error"`` or ``"warning"``.
+    """
+
+    path: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        """Format as ``path:line: field: message (hint)``, the one format editors see."""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        if self.severity == "warning":
+            text = "warning: " + text
+        return text
+
+    @property
+    def is_error(self) -> bool:
+        """Return True unless this is only a warning."""
+        return self.severity == "error"
+
+
+@dataclass
+class BuildError(Exception):
+    """A build that cannot finish: all the problems found, sorted by file and line."""
+
+    problems: list[ContentError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.problems = sorted(self.problems)
+        super().__init__(self.report())
+
+    @property
+    def errors(self) -> list[ContentError]:
+        """Return only the problems of severity ``error``."""
+        return [p for p in self.problems if p.is_error]
+
+    def report(self) -> str:
+        """Return every problem on its own line, then a count."""
+        lines = [str(p) for p in self.problems]
+        lines.append(summary_line(self.problems))
+        return "\n".join(lines)
+
+
+def summary_line(problems: list[ContentError]) -> str:
+    """Return ``N errors, M warnings`` for a list of problems."""
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+
+
+def rel(path: Path, root: Path) -> str:
+    """Return ``path`` relative to ``root`` in POSIX form (for messages), or as given."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,175 @@
+"""Communes: the current units and the pre-2025 → current mapping.
+
+Current units come from the ``vietnam-provinces`` package (2025 data: Hà Tĩnh has 69,
+60 xã and 9 phường). Old units and where each went come from
+``ocopsite/data/hatinh_commune_mapping.csv`` (Resolution 1665/NQ-UBTVQH15 of 16/06/2025;
+see its ``source`` column). Old and new names and codes overlap, so the two are only ever
+joined through that mapping file, never by name or code.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io
+from dataclasses import dataclass, field
+from importlib import resources
+
+import vietnam_provinces as vp
+
+from .vietnamese import fold, slugify, sort_key
+
+_PREFIXES = ("thi tran ", "thi xa ", "thanh pho ", "tp ", "xa ", "phuong ", "huyen ", "tx ")
+
+
+def bare(name: str) -> str:
+    """Return the search key of a place name without its type: ``Xã Cẩm Bình`` → ``cam binh``."""
+    key = fold(name)
+    for prefix in _PREFIXES:
+        if key.startswith(prefix):
+            return key[len(prefix) :]
+    return key
+
+
+@dataclass(frozen=True)
+class FormerUnit:
+    """A commune-level unit as it was on 30/06/2025, and the share it gave a new unit."""
+
+    name: str
+    district: str
+    code: int
+    partial: bool
+
+
+@dataclass
+class Commune:
+    """One current commune-level unit (xã or phường) of the province.
+
+    ``code`` is the national ward code; ``slug`` is the name without its type, in ASCII
+    (``cam-binh``); ``former`` lists the old units it absorbed (whole or in part).
+    """
+
+    code: int
+    name: str
+    short_name: str
+    type: str
+    slug: str
+    former: list[FormerUnit] = field(default_factory=list)
+
+    @property
+    def type_label(self) -> str:
+        """Return ``Xã`` or ``Phường``."""
+        return "Phường" if self.type == "phuong" else "Xã"
+
+
+class PlaceError(Exception):
+    """A place that cannot be resolved; ``hint`` tells the editor what to write instead."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+class Geography:
+    """The province's current communes and the mapping from old addresses.
+
+    Raises ``ValueError`` at construction if the mapping names a unit the package lacks.
+    """
+
+    def __init__(self, province_code: int) -> None:
+        wards = list(vp.Ward.iter_by_province(vp.ProvinceCode(province_code)))
+        self.province = vp.Province.from_code(vp.ProvinceCode(province_code))
+        self.communes: list[Commune] = []
+        self.by_code: dict[int, Commune] = {}
+        self.by_slug: dict[str, Commune] = {}
+        for ward in wards:
+            kind = "phuong" if ward.division_type == vp.VietNamDivisionType.PHUONG else "xa"
+            short = ward.name.split(" ", 1)[1] if ward.name.split(" ", 1)[0] in ("Xã", "Phường") else ward.name
+            commune = Commune(int(ward.code), ward.name, short, kind, slugify(short))
+            if commune.slug in self.by_slug:  # two units with one bare name: keep the type
+                commune.slug = slugify(ward.name)
+            self.communes.append(commune)
+            self.by_code[commune.code] = commune
+            self.by_slug[commune.slug] = commune
+        self.communes.sort(key=lambda c: (sort_key(c.short_name), c.code))
+        self._by_key: dict[str, list[Commune]] = {}
+        for c in self.communes:
+            for key in {bare(c.name), fold(c.name)}:
+                self._by_key.setdefault(key, []).append(c)
+        self._old: dict[str, list[tuple[FormerUnit, Commune]]] = {}
+        for row in _mapping_rows():
+            new = self.by_code.get(int(row["new_code"]))
+            if new is None:
+                raise ValueError(f"mapping names unknown current unit {row['new_unit']} [{row['new_code']}]")
+            unit = FormerUnit(row["old_commune"], row["old_district"], int(row["old_code"]), "partial" in row["source"] or "remainder" in row["source"])
+            new.former.append(unit)
+            self._old.setdefault(bare(unit.name), []).append((unit, new))
+
+    def commune(self, text: str) -> Commune:
+        """Resolve a current commune from its slug or name (with or without Xã/Phường, tones).
+
+        Raises ``PlaceError`` with the nearest valid names.
+        """
+        if text in self.by_slug:
+            return self.by_slug[text]
+        found = self._by_key.get(fold(text)) or self._by_key.get(bare(text)) or []
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:  # bare names that differ only by tones (Đồng/Đông) or type
+            exact = [c for c in found if c.short_name.lower() in text.lower()]
+            if len(exact) == 1:
+                return exact[0]
+            raise PlaceError(f"'{text}' matches several communes: {', '.join(c.name for c in found)}", "write the full name with its tones")
+        raise PlaceError(f"'{text}' is not one of the {len(self.communes)} current communes of {self.province.name}", self._suggest(text))
+
+    def former(self, commune: str | None, district: str | None) -> list[Commune]:
+        """Map a pre-2025 address to the current unit(s) it now lies in.
+
+        Returns one commune normally, several when the old unit was split. Raises
+        ``PlaceError`` for an unknown or ambiguous old name.
+        """
+        if not commune:
+            raise PlaceError("has no commune, so the current commune is unknown", "add 'commune:' with the current commune")
+        rows = self._old.get(bare(commune), [])
+        if not rows:
+            close = difflib.get_close_matches(bare(commune), list(self._old), n=1, cutoff=0.75)
+            hint = f"did you mean '{next(u.name for u, _ in self._old[close[0]])}'?" if close else "check the spelling, or give the current commune with 'commune:'"
+            raise PlaceError(f"'{commune}' is not a commune of {self.province.name} before the 2025 reform", hint)
+        units = {u.code for u, _ in rows}
+        if len(units) > 1 and district:
+            # Districts were themselves rearranged in 2025 (NQ 1283), so a district that
+            # matches none of the rows is ignored rather than rejected.
+            in_district = [(u, c) for u, c in rows if bare(u.district) == bare(district)]
+            if in_district:
+                rows = in_district
+                units = {u.code for u, _ in rows}
+        if len(units) > 1:
+            names = ", ".join(sorted({f"{u.name} ({u.district})" for u, _ in rows}))
+            raise PlaceError(f"'{commune}' names several old communes: {names}", "add the old district under 'former_address'")
+        current = []
+        for _u, c in rows:
+            if c not in current:
+                current.append(c)
+        return current
+
+    def _suggest(self, text: str) -> str:
+        keys = {bare(c.name): c for c in self.communes}
+        close = difflib.get_close_matches(bare(text), list(keys), n=1, cutoff=0.6)
+        if close:
+            return f"did you mean '{keys[close[0]].name}'?"
+        if bare(text) in self._old:
+            return "that is a commune from before 1 July 2025: write it under 'former_address:'"
+        return "see the commune list on the site's commune index"
+
+
+@functools.cache
+def _mapping_rows() -> tuple[dict[str, str], ...]:
+    text = resources.files("ocopsite").joinpath("data/hatinh_commune_mapping.csv").read_text(encoding="utf-8")
+    return tuple(csv.DictReader(io.StringIO(text)))
+
+
+@functools.cache
+def load_geography(province_code: int) -> Geography:
+    """Return the (cached, read-only in practice) geography of one province."""
+    return Geography(province_code)

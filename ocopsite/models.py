@@ -1,0 +1,484 @@
+"""Typed content: what editors may write (front matter models) and what the site derives.
+
+Front matter models are pydantic models with ``extra="forbid"``: an unknown key is an
+error with a did-you-mean, never silently dropped; free-form data goes under ``extra``.
+Every YAML scalar reaches these models as the exact text typed (see ``reader``), so text
+fields keep leading zeros, ``8:30`` and ``no``; numbers, dates and booleans are parsed
+here with Vietnamese conventions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from .i18n import _
+
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+#: A recognition is valid for 36 months from its decision date (Decision 148/QĐ-TTg, 2023,
+#: and 1048/QĐ-TTg, 2019; MISSION.md "Validity").
+VALIDITY_MONTHS = 36
+
+
+# --- product groups and producer types -------------------------------------------------
+
+
+class ProductGroup(str, enum.Enum):
+    """The six product groups of the current criteria (Decision 148/QĐ-TTg, 2023)."""
+
+    food = "food"
+    beverages = "beverages"
+    herbal = "herbal"
+    handicrafts = "handicrafts"
+    ornamentals = "ornamentals"
+    tourism = "tourism"
+
+    @property
+    def label(self) -> str:
+        """Return the Vietnamese display name."""
+        return GROUP_LABELS[self]
+
+    @property
+    def slug(self) -> str:
+        """Return the URL segment of the group's pages."""
+        return GROUP_SLUGS[self]
+
+
+GROUP_LABELS = {
+    ProductGroup.food: _("Thực phẩm"),
+    ProductGroup.beverages: _("Đồ uống"),
+    ProductGroup.herbal: _("Thảo dược"),
+    ProductGroup.handicrafts: _("Thủ công mỹ nghệ"),
+    ProductGroup.ornamentals: _("Sinh vật cảnh"),
+    ProductGroup.tourism: _("Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch"),
+}
+GROUP_SLUGS = {
+    ProductGroup.food: "thuc-pham",
+    ProductGroup.beverages: "do-uong",
+    ProductGroup.herbal: "thao-duoc",
+    ProductGroup.handicrafts: "thu-cong-my-nghe",
+    ProductGroup.ornamentals: "sinh-vat-canh",
+    ProductGroup.tourism: "du-lich",
+}
+
+
+class ProducerType(str, enum.Enum):
+    """Legal forms of an OCOP producer (chủ thể OCOP)."""
+
+    enterprise = "enterprise"
+    cooperative = "cooperative"
+    cooperative_group = "cooperative_group"
+    household_business = "household_business"
+
+    @property
+    def label(self) -> str:
+        """Return the Vietnamese display name."""
+        return {
+            "enterprise": _("Doanh nghiệp"),
+            "cooperative": _("Hợp tác xã"),
+            "cooperative_group": _("Tổ hợp tác"),
+            "household_business": _("Hộ kinh doanh"),
+        }[self.value]
+
+
+class CraftRecognition(str, enum.Enum):
+    """Kinds of village-craft recognition under Decree 52/2018/NĐ-CP."""
+
+    traditional_craft = "traditional_craft"
+    traditional_craft_village = "traditional_craft_village"
+    craft_village = "craft_village"
+
+    @property
+    def label(self) -> str:
+        """Return the Vietnamese display name."""
+        return {
+            "traditional_craft": _("Nghề truyền thống"),
+            "traditional_craft_village": _("Làng nghề truyền thống"),
+            "craft_village": _("Làng nghề"),
+        }[self.value]
+
+
+# --- scalar parsers ----------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_YEAR = re.compile(r"^(\d{4})$")
+_TIME = re.compile(r"^(\d{1,2})[:h](\d{2})$")
+
+
+def parse_date(value: Any) -> dt.date:
+    """Parse ``2024-10-15`` or the Vietnamese day-first ``15/10/2024`` into a date.
+
+    Raises ``PydanticCustomError`` for other shapes and for impossible dates (30/02).
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if m := _ISO_DATE.match(text):
+        y, mo, d = (int(g) for g in m.groups())
+    elif m := _VN_DATE.match(text):
+        d, mo, y = (int(g) for g in m.groups())
+    else:
+        raise PydanticCustomError(
+            "date_format",
+            "is not a date (got {value!r}); write 2024-10-15 or 15/10/2024",
+            {"value": text},
+        )
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        raise PydanticCustomError(
+            "date_impossible", "{value} is not a real date", {"value": text}
+        ) from None
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the day, or only to the year (``precision`` ``"day"``/``"year"``).
+
+    ``value`` is the earliest day the text can mean (1 January for a bare year), so a
+    validity counted from it never runs past the real one.
+    """
+
+    value: dt.date
+    precision: Literal["day", "year"] = "day"
+
+    @property
+    def year(self) -> int:
+        """Return the year."""
+        return self.value.year
+
+
+def parse_partial_date(value: Any) -> PartialDate:
+    """Parse a full date (see ``parse_date``) or a bare year ``2023``."""
+    if isinstance(value, PartialDate):
+        return value
+    text = str(value).strip()
+    if m := _YEAR.match(text):
+        return PartialDate(dt.date(int(m.group(1)), 1, 1), "year")
+    return PartialDate(parse_date(text), "day")
+
+
+def parse_event_time(value: Any) -> dt.date | dt.datetime:
+    """Parse a fair's start/end: a date, or a date and ``HH:MM`` in Asia/Ho_Chi_Minh."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    text = str(value).strip()
+    day, _sep, clock = text.partition(" ")
+    date = parse_date(day)
+    if not clock:
+        return date
+    m = _TIME.match(clock.strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise PydanticCustomError(
+            "time_format", "has an unreadable time {value!r}; write 08:30", {"value": clock}
+        )
+    return dt.datetime(date.year, date.month, date.day, int(m.group(1)), int(m.group(2)), tzinfo=TIMEZONE)
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
+
+
+def parse_vnd(value: Any) -> int:
+    """Parse an amount in đồng: ``150000``, ``150.000`` or ``150,000`` → 150000.
+
+    Vietnamese writes a dot for thousands, so ``120.000`` is 120000, never 120.0. A
+    fractional amount is an error (the đồng has no subunit in use).
+    """
+    if isinstance(value, int):
+        return value
+    text = str(value).strip().removesuffix("đ").removesuffix("₫").strip()
+    if text.isdigit():
+        return int(text)
+    if _THOUSANDS.match(text):
+        return int(re.sub(r"[.,\s]", "", text))
+    raise PydanticCustomError(
+        "vnd", "is not an amount in đồng (got {value!r}); write 150000 or 150.000", {"value": str(value)}
+    )
+
+
+def parse_stars(value: Any) -> int:
+    """Parse an OCOP star rating: only 3, 4 or 5 stars are OCOP-certified."""
+    text = str(value).strip()
+    if text not in {"3", "4", "5"}:
+        raise PydanticCustomError("stars", "must be 3, 4 or 5 (got {value!r})", {"value": text})
+    return int(text)
+
+
+def parse_year(value: Any) -> int:
+    """Parse a four-digit year."""
+    text = str(value).strip()
+    if not _YEAR.match(text):
+        raise PydanticCustomError("year", "must be a year such as 2021 (got {value!r})", {"value": text})
+    return int(text)
+
+
+def as_list(value: Any) -> Any:
+    """Accept a single text where a list is expected (``standards: VietGAP``)."""
+    if isinstance(value, str):
+        return [value]
+    return [] if value is None else value
+
+
+Stars = Annotated[int, BeforeValidator(parse_stars)]
+Year = Annotated[int, BeforeValidator(parse_year)]
+Vnd = Annotated[int, BeforeValidator(parse_vnd)]
+DateField = Annotated[dt.date, BeforeValidator(parse_date)]
+EventTime = Annotated[dt.datetime | dt.date, BeforeValidator(parse_event_time)]
+TextList = Annotated[list[str], BeforeValidator(as_list)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+# --- front matter models ------------------------------------------------------------------
+
+
+class FrontMatter(BaseModel):
+    """Base of every front matter model: unknown keys are errors; text is stripped."""
+
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, arbitrary_types_allowed=True, frozen=True
+    )
+
+
+class ImageRef(FrontMatter):
+    """One photo beside the entry: ``src`` (file name in the entry folder) and ``alt``."""
+
+    src: Text
+    alt: Text
+
+
+class Contact(FrontMatter):
+    """Ways to reach a producer; phone numbers stay text exactly as typed."""
+
+    phone: str | None = None
+    zalo: str | None = None
+    email: str | None = None
+    website: str | None = None
+    facebook: str | None = None
+
+
+class Price(FrontMatter):
+    """A retail price: ``amount`` in VND (integer) per ``unit`` (``chai 500 ml``)."""
+
+    amount: Vnd
+    unit: str | None = None
+
+
+class FormerAddress(FrontMatter):
+    """An address as published before the 1 July 2025 reform (old commune and district)."""
+
+    commune: str | None = None
+    district: str | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> FormerAddress:
+        if not self.commune and not self.district:
+            raise PydanticCustomError("former_empty", "needs a commune or a district")
+        return self
+
+
+class RecognitionMeta(FrontMatter):
+    """One OCOP star award as typed: stars 3–5, decision number and date, batch, kind,
+    criteria version (``"1048"`` of 2019 or ``"148"`` of 2023) and score out of 100."""
+
+    stars: Stars
+    date: Annotated[PartialDate, BeforeValidator(parse_partial_date)]
+    decision: str | None = None
+    kind: Literal["first", "renewal", "upgrade"] | None = None
+    batch: str | None = None
+    criteria: Literal["1048", "148"] | None = None
+    score: Annotated[int, Field(ge=0, le=100)] | None = None
+
+
+class Located(FrontMatter):
+    """Entries that sit in a commune: a current commune and/or a pre-2025 address."""
+
+    commune: str | None = None
+    former_address: FormerAddress | None = None
+
+
+class ProductMeta(Located):
+    """Front matter of ``content/products/<slug>/index.md``."""
+
+    name: Text
+    group: ProductGroup | None = None
+    producer: str | None = None
+    recognitions: Annotated[list[RecognitionMeta], Field(min_length=1)]
+    summary: str | None = None
+    images: list[ImageRef] = []
+    price: Price | None = None
+    contact: Contact | None = None
+    standards: TextList = []
+    where_to_buy: TextList = []
+    tags: TextList = []
+    sources: TextList = []
+    draft: bool = False
+    extra: dict[str, Any] = {}
+
+
+class ProducerMeta(Located):
+    """Front matter of ``content/producers/<slug>/index.md``."""
+
+    name: Text
+    type: ProducerType | None = None
+    address: str | None = None
+    contact: Contact | None = None
+    founded: Year | None = None
+    model_cooperative: Year | None = None
+    startup_cooperative: Year | None = None
+    summary: str | None = None
+    images: list[ImageRef] = []
+    sources: TextList = []
+    draft: bool = False
+    extra: dict[str, Any] = {}
+
+
+class CommuneMeta(FrontMatter):
+    """Front matter of the optional ``content/communes/<slug>.md``."""
+
+    summary: str | None = None
+    images: list[ImageRef] = []
+    sources: TextList = []
+    extra: dict[str, Any] = {}
+
+
+class CraftMeta(Located):
+    """Front matter of ``content/crafts/<slug>/index.md`` (a village craft, làng nghề)."""
+
+    name: Text
+    craft: str | None = None
+    recognition_type: CraftRecognition | None = None
+    status: Literal["recognised", "proposed", "unconfirmed"] = "recognised"
+    recognition_year: Year | None = None
+    decision: str | None = None
+    products: TextList = []
+    summary: str | None = None
+    images: list[ImageRef] = []
+    sources: TextList = []
+    draft: bool = False
+    extra: dict[str, Any] = {}
+
+
+class FairMeta(FrontMatter):
+    """Front matter of ``content/fairs/<slug>/index.md``; times are Asia/Ho_Chi_Minh."""
+
+    name: Text
+    start: EventTime
+    end: EventTime | None = None
+    venue: str | None = None
+    city: str | None = None
+    commune: str | None = None
+    organiser: str | None = None
+    booths: Annotated[int, Field(ge=0)] | None = None
+    producers: TextList = []
+    products: TextList = []
+    website: str | None = None
+    summary: str | None = None
+    images: list[ImageRef] = []
+    sources: TextList = []
+    draft: bool = False
+    extra: dict[str, Any] = {}
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> FairMeta:
+        if self.end is not None and _day(self.end) < _day(self.start):
+            raise PydanticCustomError("fair_dates", "end is before start")
+        return self
+
+
+class PageMeta(FrontMatter):
+    """Front matter of ``content/pages/<slug>.md``."""
+
+    title: Text
+    summary: str | None = None
+    menu: int | None = None
+    draft: bool = False
+    extra: dict[str, Any] = {}
+
+
+def _day(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+# --- what the site derives ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Image:
+    """A processed photo: its derivatives and what ``<img>`` needs.
+
+    ``variants`` maps a format (``"webp"``, ``"jpeg"``) to ``[(url, width)]`` sorted by
+    width; ``width``/``height`` are those of the largest derivative, in pixels.
+    """
+
+    alt: str
+    width: int
+    height: int
+    src: str
+    variants: dict[str, list[tuple[str, int]]]
+
+    def srcset(self, fmt: str) -> str:
+        """Return an HTML ``srcset`` for one format."""
+        return ", ".join(f"{url} {w}w" for url, w in self.variants[fmt])
+
+
+@dataclass
+class Recognition:
+    """One star award with its derived validity (36 months from the decision date)."""
+
+    stars: int
+    date: PartialDate
+    decision: str | None = None
+    kind: str | None = None
+    batch: str | None = None
+    criteria: str | None = None
+    score: int | None = None
+
+    @property
+    def valid_until(self) -> dt.date:
+        """Return the first day the recognition is no longer valid (date + 36 months)."""
+        return self.date.value + relativedelta(months=VALIDITY_MONTHS)
+
+    @property
+    def last_valid_day(self) -> dt.date:
+        """Return the last day the recognition is in force."""
+        return self.valid_until - dt.timedelta(days=1)
+
+    def is_valid(self, today: dt.date) -> bool:
+        """Return True if the recognition is in force on ``today``."""
+        return self.date.value <= today < self.valid_until
+
+
+@dataclass
+class Entry:
+    """What a reader returns: validated front matter, Markdown body and where it came from.
+
+    ``kind`` is ``product``/``producer``/``commune``/``craft``/``fair``/``page``; ``slug`` is
+    the folder (or file) name; ``path`` is relative to the project root; ``lines`` maps a
+    front-matter field path (``("recognitions", 0, "stars")``) to its 1-based line.
+    """
+
+    kind: str
+    slug: str
+    path: str
+    meta: Any
+    body: str
+    folder: Any = None
+    lines: dict[tuple, int] = field(default_factory=dict)
+
+    def line_of(self, *field_path: Any) -> int:
+        """Return the line of a field, or of its nearest parent, or of the front matter."""
+        for end in range(len(field_path), 0, -1):
+            if field_path[:end] in self.lines:
+                return self.lines[field_path[:end]]
+        return 1

@@ -1,0 +1,349 @@
+"""Read content files into entries. Pure: a file goes in, an ``Entry`` or errors come out.
+
+Every YAML scalar is read as the exact text typed (no YAML 1.1 guessing: ``0243456701``,
+``8:30`` and ``no`` stay text); the pydantic models in ``models`` then parse numbers,
+dates and booleans. Line numbers of every front matter key are kept for error messages.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from . import models
+from .errors import ContentError, rel
+from .vietnamese import nfc, slugify
+
+MAX_FILE_BYTES = 1_000_000
+MAX_YAML_NODES = 20_000
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
+#: Entry kinds: (content folder, front matter model, is a page bundle folder).
+KINDS: dict[str, tuple[str, type[BaseModel], bool]] = {
+    "product": ("products", models.ProductMeta, True),
+    "producer": ("producers", models.ProducerMeta, True),
+    "craft": ("crafts", models.CraftMeta, True),
+    "fair": ("fairs", models.FairMeta, True),
+    "commune": ("communes", models.CommuneMeta, False),
+    "page": ("pages", models.PageMeta, False),
+}
+#: Files editors' tools leave behind; never content, never published.
+IGNORED_SUFFIXES = ("~", ".swp", ".swo", ".tmp", ".bak")
+
+
+class _TextLoader(yaml.SafeLoader):
+    """SafeLoader with no implicit types: every plain scalar is the text typed."""
+
+
+_TextLoader.yaml_implicit_resolvers = {}
+
+
+class _Problem(Exception):
+    def __init__(self, line: int, field: str, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.line, self.field, self.message, self.hint = line, field, message, hint
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), turn CRLF/CR into LF and normalise to NFC.
+
+    Raises ``_Problem`` naming the line of the first byte that is not UTF-8.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        guess = ""
+        try:
+            data.decode("cp1258")
+            guess = " (it looks like Windows-1258 or another old Vietnamese encoding)"
+        except UnicodeDecodeError:
+            pass
+        raise _Problem(
+            line,
+            "",
+            f"the file is not UTF-8 text{guess}",
+            "open it in your editor and save it again with the encoding UTF-8",
+        ) from None
+    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """Split ``---`` front matter from the body, line by line so line numbers stay exact.
+
+    Returns ``(yaml_text, body, body_first_line)``; the YAML text starts on line 2.
+    Raises ``_Problem`` when the file is empty or a delimiter is missing.
+    """
+    if not text.strip():
+        raise _Problem(1, "", "the file is empty", "start it with a --- line, the fields, then another --- line")
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise _Problem(1, "", "the file does not start with a --- line", "put --- on the first line, before the fields")
+    for i, line in enumerate(lines[1:], start=1):
+        if line.rstrip() == "---":
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
+    raise _Problem(
+        len(text.rstrip("\n").split("\n")), "", "the front matter has no closing --- line",
+        "add a line with only --- after the last field",
+    )
+
+
+def load_yaml(source: str, first_line: int = 2) -> tuple[dict[str, Any], dict[tuple, int], list[_Problem]]:
+    """Parse front matter YAML into plain dicts, lists and text.
+
+    Returns ``(data, lines, problems)``: ``lines`` maps each key path to its 1-based line
+    (``first_line`` is the file line of the YAML's first line). Duplicate keys and
+    non-standard tags (``!!python/object``) are problems; a syntax error raises ``_Problem``.
+    """
+    try:
+        node = yaml.compose(source, Loader=_TextLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        hint = "check the indentation and that text with a ':' or '#' is in quotes"
+        if "\t" in source.split("\n")[mark.line if mark else 0] or "'\\t'" in problem:
+            hint = "indent with spaces, not tabs"
+        raise _Problem(line, "", f"YAML syntax error: {problem}", hint) from None
+    except yaml.YAMLError as exc:
+        raise _Problem(first_line, "", f"YAML error: {exc}") from None
+    if node is None:
+        return {}, {}, []
+    lines: dict[tuple, int] = {}
+    problems: list[_Problem] = []
+    budget = [MAX_YAML_NODES]
+
+    def walk(n: yaml.Node, path: tuple) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _Problem(first_line, "", "the front matter is too large or too deeply repeated")
+        line = first_line + n.start_mark.line
+        if n.tag not in _STANDARD_TAGS:
+            problems.append(
+                _Problem(line, _dotted(path), f"the YAML tag {n.tag} is not allowed", "remove the tag; write plain text")
+            )
+            return None
+        if isinstance(n, yaml.ScalarNode):
+            if n.style is None and n.value in _NULLS:
+                return None
+            return n.value
+        if isinstance(n, yaml.SequenceNode):
+            out = []
+            for i, item in enumerate(n.value):
+                lines[path + (i,)] = first_line + item.start_mark.line
+                out.append(walk(item, path + (i,)))
+            return out
+        result: dict[str, Any] = {}
+        for key_node, value_node in n.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(_Problem(first_line + key_node.start_mark.line, _dotted(path), "a key must be plain text"))
+                continue
+            key = key_node.value
+            key_line = first_line + key_node.start_mark.line
+            if key in result:
+                problems.append(
+                    _Problem(
+                        key_line,
+                        _dotted(path + (key,)),
+                        f"appears twice (first on line {lines[path + (key,)]})",
+                        "keep one of them",
+                    )
+                )
+                continue
+            lines[path + (key,)] = key_line
+            result[key] = walk(value_node, path + (key,))
+        return result
+
+    data = walk(node, ())
+    if not isinstance(data, dict):
+        raise _Problem(first_line, "", "the front matter must be 'field: value' lines")
+    return data, lines, problems
+
+
+def _dotted(path: tuple) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def read_entry(path: Path, root: Path, kind: str, max_bytes: int = MAX_FILE_BYTES) -> models.Entry | list[ContentError]:
+    """Read one content file of ``kind`` into an ``Entry``, or return its errors."""
+    _folder, model, bundle = KINDS[kind]
+    where = rel(path, root)
+    slug = path.parent.name if bundle else path.stem
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise _Problem(0, "", f"the file is {size:,} bytes, over the limit of {max_bytes:,}", "split it or shorten it")
+        text = decode(path.read_bytes())
+        fm, body, _body_line = split_front_matter(text)
+        data, lines, problems = load_yaml(fm)
+    except _Problem as p:
+        return [ContentError(where, p.line, p.field, p.message, p.hint)]
+    except OSError as exc:
+        return [ContentError(where, 0, "", f"cannot be read: {exc.strerror}")]
+    errors = [ContentError(where, p.line, p.field, p.message, p.hint) for p in problems]
+    try:
+        meta = model.model_validate(data)
+    except ValidationError as exc:
+        errors += validation_errors(exc, model, where, lines)
+        return errors
+    if errors:
+        return errors
+    return models.Entry(kind=kind, slug=slug, path=where, meta=meta, body=body, folder=path.parent, lines=lines)
+
+
+def validation_errors(exc: ValidationError, model: type[BaseModel], where: str, lines: dict[tuple, int]) -> list[ContentError]:
+    """Turn pydantic errors into ``ContentError``s with lines and plain-language messages."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        line = _line_of(lines, loc)
+        field = _dotted(loc)
+        kind, value = err["type"], err.get("input")
+        hint = ""
+        if kind == "missing":
+            message = "is required"
+            hint = f"add a line '{loc[-1]}: …'" if loc else ""
+        elif kind == "extra_forbidden":
+            message = "is not a known field"
+            known = _fields_at(model, loc[:-1])
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "check the spelling, or put it under 'extra:'"
+        elif kind in ("enum", "literal_error"):
+            allowed = [str(v).strip("'") for v in _allowed(err)]
+            message = f"must be one of {', '.join(allowed)} (got {value!r})"
+            close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'?" if close else ""
+        elif kind == "string_type":
+            message = "must be text"
+            hint = "write the text on the same line, in quotes if it has a ':'"
+        elif kind == "list_type":
+            message = "must be a list"
+            hint = "write one item per line starting with '- '"
+        elif kind in ("model_type", "model_attributes_type", "dict_type"):
+            message = "must be a group of 'field: value' lines"
+        elif kind == "int_parsing":
+            message = f"must be a whole number (got {value!r})"
+        elif kind == "bool_parsing":
+            message = f"must be true or false (got {value!r})"
+        elif kind in ("less_than_equal", "greater_than_equal", "too_short", "string_too_short"):
+            message = err["msg"][0].lower() + err["msg"][1:] if kind not in ("too_short", "string_too_short") else "must not be empty"
+        else:
+            message = err["msg"]
+            if message.startswith("Value error, "):
+                message = message.removeprefix("Value error, ")
+        out.append(ContentError(where, line, field, message, hint))
+    return out
+
+
+def _line_of(lines: dict[tuple, int], loc: tuple) -> int:
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return 1
+
+
+def _allowed(err: dict) -> list[str]:
+    ctx = err.get("ctx") or {}
+    expected = ctx.get("expected", "")
+    return [part.strip() for part in expected.replace(" or ", ", ").split(",") if part.strip()]
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Return the field names of the sub-model found at ``loc`` inside ``model``."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return []
+        current = _unwrap(current.model_fields[part].annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Return the model class inside ``X | None``, ``list[X]`` or ``Annotated[X, …]``."""
+    for _ in range(5):
+        origin = typing.get_origin(annotation)
+        if origin is None:
+            return annotation
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if origin in (typing.Union, types.UnionType, list, typing.Annotated) and args:
+            annotation = args[0]
+        else:
+            return annotation
+    return annotation
+
+
+def iter_content_files(root: Path) -> Iterator[tuple[str, Path | None, ContentError | None]]:
+    """Yield ``(kind, path, problem)`` for every file under ``content/``.
+
+    A misplaced file yields a problem instead of a path. Dotfiles and editor backups are
+    skipped silently: they are never content.
+    """
+    content = root / "content"
+    for kind, (folder, _model, bundle) in KINDS.items():
+        base = content / folder
+        if not base.is_dir():
+            continue
+        for item in sorted(base.iterdir()):
+            if item.name.startswith(".") or item.name.endswith(IGNORED_SUFFIXES):
+                continue
+            where = rel(item, root)
+            if item.is_symlink():
+                yield kind, None, ContentError(where, 0, "", "is a symbolic link, which is not allowed in content", "replace it with the real file")
+                continue
+            if bundle:
+                if item.is_dir():
+                    index = item / "index.md"
+                    if index.is_file():
+                        yield kind, index, None
+                    else:
+                        yield kind, None, ContentError(where, 0, "", "this folder has no index.md", f"add {where}/index.md or remove the folder")
+                elif item.suffix == ".md":
+                    yield kind, None, ContentError(
+                        where, 0, "", f"a {kind} must be in its own folder",
+                        f"move it to {rel(base, root)}/{slugify(item.stem)}/index.md",
+                    )
+                else:
+                    yield kind, None, ContentError(where, 0, "", "is not in an entry folder", "put photos in the folder of the entry that shows them")
+            elif item.is_file() and item.suffix == ".md":
+                yield kind, item, None
+            else:
+                yield kind, None, ContentError(where, 0, "", f"only .md files belong directly in {rel(base, root)}/")
+
+
+def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[models.Entry], list[ContentError]]:
+    """Read every entry under ``root/content``. Returns ``(entries, problems)``.
+
+    Also checks that every slug is a lowercase ASCII slug and unique within its kind.
+    """
+    entries: list[models.Entry] = []
+    problems: list[ContentError] = []
+    for kind, path, problem in iter_content_files(root):
+        if problem:
+            problems.append(problem)
+            continue
+        assert path is not None
+        result = read_entry(path, root, kind, max_bytes)
+        if isinstance(result, list):
+            problems += result
+            continue
+        expected = slugify(result.slug)
+        if result.slug != expected:
+            problems.append(
+                ContentError(result.path, 0, "", f"the name '{result.slug}' is not a slug", f"rename it to '{expected}'")
+            )
+            continue
+        entries.append(result)
+    return entries, problems

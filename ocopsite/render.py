@@ -1,0 +1,244 @@
+"""Render the ``Site`` with Jinja templates into files (path → bytes), plus sitemap/robots.
+
+Pure: returns the files; the writer puts them on disk. Templates are autoescaped and
+undefined names are errors, so a template typo fails the build instead of printing blanks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+import nh3
+from markupsafe import Markup
+
+from . import models
+from .i18n import translations
+from .site import SECTIONS, Node, Site, url_of
+from .vietnamese import format_date, format_date_range, format_number, format_vnd
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FINGERPRINTED = {".css", ".js"}
+#: Tags and attributes editors may use in Markdown bodies; everything else is removed.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "small", "strong", "sub", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+
+
+@dataclass
+class Crumb:
+    """One breadcrumb: a label and its URL path (None for the current page)."""
+
+    label: str
+    url: str | None = None
+
+
+@dataclass
+class PageInfo:
+    """What ``base.html`` needs of any page: title, description, URL path, breadcrumbs."""
+
+    title: str
+    url: str
+    description: str = ""
+    crumbs: list[Crumb] | None = None
+    kind: str = "page"
+
+
+@dataclass
+class Paginator:
+    """One page of a paginated list; URL paths are site-relative."""
+
+    items: list[Any]
+    number: int
+    count: int
+    total: int
+    base: str
+
+    def url_for(self, n: int) -> str:
+        """Return the URL path of page ``n`` of this list."""
+        return self.base if n == 1 else f"{self.base}trang/{n}/"
+
+    @property
+    def prev_url(self) -> str | None:
+        """Return the previous page's URL path, if any."""
+        return self.url_for(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        """Return the next page's URL path, if any."""
+        return self.url_for(self.number + 1) if self.number < self.count else None
+
+
+def paginate(items: list[Any], size: int, base: str) -> Iterator[Paginator]:
+    """Split ``items`` into pages of ``size``; always yields at least one (maybe empty) page."""
+    count = max(1, math.ceil(len(items) / size))
+    for n in range(1, count + 1):
+        yield Paginator(items[(n - 1) * size : n * size], n, count, len(items), base)
+
+
+def render_markdown(text: str) -> Markup:
+    """Render a Markdown body to sanitised HTML (no script, handlers or unsafe URLs)."""
+    html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer", url_schemes={"http", "https", "mailto", "tel"}))
+
+
+def fingerprint_assets(assets_dir: Path) -> dict[str, tuple[Path, str]]:
+    """Map each asset's name (``css/style.css``) to its source and published name.
+
+    CSS and JS get a content hash in their name (``css/style.1a2b3c4d.css``) so they can be
+    cached forever; other assets keep their names.
+    """
+    out: dict[str, tuple[Path, str]] = {}
+    if not assets_dir.is_dir():
+        return out
+    for path in sorted(assets_dir.rglob("*")):
+        if not path.is_file() or path.name.startswith(".") or path.is_symlink():
+            continue
+        name = path.relative_to(assets_dir).as_posix()
+        published = name
+        if path.suffix in FINGERPRINTED:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+            published = f"{name[: -len(path.suffix)]}.{digest}{path.suffix}"
+        out[name] = (path, published)
+    return out
+
+
+class Renderer:
+    """Holds the Jinja environment and the helpers templates call."""
+
+    def __init__(self, site: Site, templates_dir: Path, assets: dict[str, tuple[Path, str]]) -> None:
+        self.site, self.assets = site, assets
+        self.base_path = site.config.base_path
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates_dir),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.install_gettext_translations(translations(site.config.language), newstyle=True)  # type: ignore[attr-defined]
+        self.env.filters.update(
+            date=format_date, date_range=format_date_range, number=format_number, vnd=format_vnd, markdown=render_markdown,
+        )
+        self.env.globals.update(
+            site=site, config=site.config, today=site.today, url=self.url, abs_url=self.abs_url, asset=self.asset,
+            image=self.image, cover=self.cover, groups=list(models.ProductGroup), sections=SECTIONS,
+            nav=[p for p in site.pages if p.meta.menu is not None],
+        )
+
+    def url(self, target: Any) -> str:
+        """Return the URL of a node or site-relative path, under the base path."""
+        path = target.url if isinstance(target, Node) else str(target)
+        return self.base_path + path.lstrip("/")
+
+    def abs_url(self, target: Any) -> str:
+        """Return the absolute URL (for canonical links and the sitemap)."""
+        return self.site.config.base_url + self.url(target)[len(self.base_path) :]
+
+    def asset(self, name: str) -> str:
+        """Return the published URL of an asset; raises ``KeyError`` for unknown ones."""
+        return self.base_path + "assets/" + self.assets[name][1]
+
+    def image(self, job: Any) -> models.Image | None:
+        """Return the processed image of a photo job (None if it failed)."""
+        return self.site.images.get(job.source)
+
+    def cover(self, node: Node) -> models.Image | None:
+        """Return a node's first processed photo, or None (the template shows a placeholder)."""
+        for job in node.photos:
+            if img := self.image(job):
+                return img
+        return None
+
+    def render(self, template: str, page: PageInfo, **context: Any) -> bytes:
+        """Render one template to UTF-8 bytes."""
+        return self.env.get_template(template).render(page=page, **context).encode("utf-8")
+
+
+def render_site(site: Site, templates_dir: Path, assets: dict[str, tuple[Path, str]]) -> dict[str, bytes]:
+    """Render every page and machine output. Returns ``{output path: bytes}``."""
+    r = Renderer(site, templates_dir, assets)
+    files: dict[str, bytes] = {}
+    home = Crumb("Trang chủ", "/")
+    size = site.config.page_size
+
+    def emit(url: str, template: str, page: PageInfo, **ctx: Any) -> None:
+        files[url.lstrip("/") + "index.html"] = r.render(template, page, **ctx)
+
+    def listing(base: str, title: str, items: list, crumbs: list[Crumb], description: str, **ctx: Any) -> None:
+        for pager in paginate(items, size, base):
+            suffix = f" — trang {pager.number}" if pager.number > 1 else ""
+            page = PageInfo(title + suffix, pager.url_for(pager.number), description, [home, *crumbs, Crumb(title)], "list")
+            emit(page.url, "products.html", page, pager=pager, heading=title, **ctx)
+
+    emit("/", "home.html", PageInfo(site.config.title, "/", site.config.description, None, "home"))
+
+    products_base = f"/{SECTIONS['product']}/"
+    listing(products_base, "Sản phẩm OCOP", site.current_products, [], "Tất cả sản phẩm OCOP còn hiệu lực của tỉnh.")
+    expired_url = f"{products_base}het-han/"
+    listing(expired_url, "Sản phẩm đã hết hạn công nhận", site.expired_products, [Crumb("Sản phẩm OCOP", products_base)],
+            "Sản phẩm từng được công nhận OCOP nhưng chứng nhận đã quá 36 tháng và chưa được đánh giá lại.", expired=True)
+    for stars, items in site.products_by_stars().items():
+        listing(f"/{SECTIONS['stars']}/{stars}/", f"Sản phẩm OCOP {stars} sao", items, [Crumb("Sản phẩm OCOP", products_base)],
+                f"Các sản phẩm OCOP {stars} sao còn hiệu lực.", stars=stars)
+    for group, items in site.products_by_group().items():
+        listing(f"/{SECTIONS['group']}/{group.slug}/", group.label, items, [Crumb("Sản phẩm OCOP", products_base)],
+                f"Sản phẩm OCOP nhóm {group.label}.", group=group)
+
+    for p in site.products:
+        crumbs = [home, Crumb("Sản phẩm OCOP", products_base)]
+        if p.meta.group:
+            crumbs.append(Crumb(p.meta.group.label, f"/{SECTIONS['group']}/{p.meta.group.slug}/"))
+        emit(p.url, "product.html", PageInfo(p.name, p.url, p.meta.summary or "", [*crumbs, Crumb(p.name)], "product"), product=p)
+
+    producers_base = f"/{SECTIONS['producer']}/"
+    emit(producers_base, "producers.html", PageInfo("Chủ thể OCOP", producers_base, "Doanh nghiệp, hợp tác xã, tổ hợp tác và hộ kinh doanh có sản phẩm OCOP.", [home, Crumb("Chủ thể OCOP")], "list"))
+    for p in site.producers:
+        emit(p.url, "producer.html", PageInfo(p.name, p.url, p.meta.summary or "", [home, Crumb("Chủ thể OCOP", producers_base), Crumb(p.name)], "producer"), producer=p)
+
+    communes_base = f"/{SECTIONS['commune']}/"
+    emit(communes_base, "communes.html", PageInfo("Xã, phường", communes_base, f"{len(site.communes)} xã, phường của tỉnh từ ngày 01/07/2025 và sản phẩm OCOP của từng nơi.", [home, Crumb("Xã, phường")], "list"))
+    for c in site.communes:
+        desc = (c.meta.summary if c.meta and c.meta.summary else f"Sản phẩm OCOP, chủ thể và làng nghề của {c.name}.")
+        emit(c.url, "commune.html", PageInfo(c.name, c.url, desc, [home, Crumb("Xã, phường", communes_base), Crumb(c.name)], "commune"), commune=c)
+
+    crafts_base = f"/{SECTIONS['craft']}/"
+    emit(crafts_base, "crafts.html", PageInfo("Làng nghề", crafts_base, "Nghề và làng nghề truyền thống của tỉnh.", [home, Crumb("Làng nghề")], "list"))
+    for c in site.crafts:
+        emit(c.url, "craft.html", PageInfo(c.name, c.url, c.meta.summary or "", [home, Crumb("Làng nghề", crafts_base), Crumb(c.name)], "craft"), craft=c)
+
+    fairs_base = f"/{SECTIONS['fair']}/"
+    emit(fairs_base, "fairs.html", PageInfo("Hội chợ, lễ hội", fairs_base, "Hội chợ và lễ hội giới thiệu sản phẩm OCOP: sắp diễn ra và đã diễn ra.", [home, Crumb("Hội chợ, lễ hội")], "list"))
+    for f in site.fairs:
+        emit(f.url, "fair.html", PageInfo(f.name, f.url, f.meta.summary or "", [home, Crumb("Hội chợ, lễ hội", fairs_base), Crumb(f.name)], "fair"), fair=f)
+
+    for pg in site.pages:
+        emit(pg.url, "page.html", PageInfo(pg.name, pg.url, pg.meta.summary or "", [home, Crumb(pg.name)], "page"), doc=pg)
+
+    files["404.html"] = r.render("404.html", PageInfo("Không tìm thấy trang", "/404.html", "", None, "404"))
+    files["sitemap.xml"] = sitemap(r, [path for path in files if path.endswith("index.html")])
+    files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {r.abs_url('/sitemap.xml')}\n".encode()
+    return files
+
+
+def sitemap(r: Renderer, paths: list[str]) -> bytes:
+    """Return a sitemaps.org 0.9 ``urlset`` of the given ``…/index.html`` paths."""
+    ET.register_namespace("", SITEMAP_NS)
+    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for path in sorted(paths):
+        url = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+        ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = r.abs_url("/" + path.removesuffix("index.html"))
+    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+__all__ = ["render_site", "render_markdown", "fingerprint_assets", "url_of", "paginate"]
