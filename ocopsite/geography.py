@@ -154,12 +154,12 @@ class Geography:
         return current
 
     def _suggest(self, text: str) -> str:
-        keys = {bare(c.name): c for c in self.communes}
-        close = difflib.get_close_matches(bare(text), list(keys), n=1, cutoff=0.6)
-        if close:
-            return f"did you mean '{keys[close[0]].name}'?"
         if bare(text) in self._old:
             return "that is a commune from before 1 July 2025: write it under 'former_address:'"
+        keys = {bare(c.name): c for c in self.communes}
+        close = difflib.get_close_matches(bare(text), list(keys), n=1, cutoff=0.75)
+        if close:
+            return f"did you mean '{keys[close[0]].name}'?"
         return "see the commune list on the site's commune index"
 
 

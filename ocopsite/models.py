@@ -131,7 +131,7 @@ def parse_date(value: Any) -> dt.date:
     else:
         raise PydanticCustomError(
             "date_format",
-            "is not a date (got {value!r}); write 2024-10-15 or 15/10/2024",
+            "is not a date (got '{value}'); write 2024-10-15 or 15/10/2024",
             {"value": text},
         )
     try:
@@ -181,7 +181,7 @@ def parse_event_time(value: Any) -> dt.date | dt.datetime:
     m = _TIME.match(clock.strip())
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
         raise PydanticCustomError(
-            "time_format", "has an unreadable time {value!r}; write 08:30", {"value": clock}
+            "time_format", "has an unreadable time '{value}'; write 08:30", {"value": clock}
         )
     return dt.datetime(date.year, date.month, date.day, int(m.group(1)), int(m.group(2)), tzinfo=TIMEZONE)
 
@@ -203,7 +203,7 @@ def parse_vnd(value: Any) -> int:
     if _THOUSANDS.match(text):
         return int(re.sub(r"[.,\s]", "", text))
     raise PydanticCustomError(
-        "vnd", "is not an amount in đồng (got {value!r}); write 150000 or 150.000", {"value": str(value)}
+        "vnd", "is not an amount in đồng (got '{value}'); write 150000 or 150.000", {"value": str(value)}
     )
 
 
@@ -211,7 +211,7 @@ def parse_stars(value: Any) -> int:
     """Parse an OCOP star rating: only 3, 4 or 5 stars are OCOP-certified."""
     text = str(value).strip()
     if text not in {"3", "4", "5"}:
-        raise PydanticCustomError("stars", "must be 3, 4 or 5 (got {value!r})", {"value": text})
+        raise PydanticCustomError("stars", "must be 3, 4 or 5 (got '{value}')", {"value": text})
     return int(text)
 
 
@@ -219,7 +219,7 @@ def parse_year(value: Any) -> int:
     """Parse a four-digit year."""
     text = str(value).strip()
     if not _YEAR.match(text):
-        raise PydanticCustomError("year", "must be a year such as 2021 (got {value!r})", {"value": text})
+        raise PydanticCustomError("year", "must be a year such as 2021 (got '{value}')", {"value": text})
     return int(text)
 
 
@@ -272,6 +272,12 @@ class Price(FrontMatter):
 
     amount: Vnd
     unit: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_amount(cls, value: Any) -> Any:
+        # `price: 120.000` alone is the amount; no need to write `amount:`.
+        return {"amount": value} if isinstance(value, (str, int)) else value
 
 
 class FormerAddress(FrontMatter):

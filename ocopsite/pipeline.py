@@ -56,8 +56,8 @@ def _fail_on_errors(problems: list[ContentError]) -> None:
 def load_site(root: Path, today: dt.date, base_url: str | None = None) -> tuple[Site, list[ContentError]]:
     """Run load, read and assemble. Raises ``BuildError`` with every error found."""
     config = load_config(root, {"base_url": base_url})
-    entries, problems = read_content(root, config.max_content_bytes)
-    site, more = assemble(root, entries, config, load_geography(config.province_code), today)
+    entries, problems, broken = read_content(root, config.max_content_bytes)
+    site, more = assemble(root, entries, config, load_geography(config.province_code), today, broken)
     problems += more
     _fail_on_errors(problems)
     return site, problems

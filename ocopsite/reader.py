@@ -214,9 +214,7 @@ def validation_errors(exc: ValidationError, model: type[BaseModel], where: str, 
             hint = f"add a line '{loc[-1]}: …'" if loc else ""
         elif kind == "extra_forbidden":
             message = "is not a known field"
-            known = _fields_at(model, loc[:-1])
-            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else "check the spelling, or put it under 'extra:'"
+            hint = _did_you_mean_field(model, loc)
         elif kind in ("enum", "literal_error"):
             allowed = [str(v).strip("'") for v in _allowed(err)]
             message = f"must be one of {', '.join(allowed)} (got {value!r})"
@@ -255,6 +253,22 @@ def _allowed(err: dict) -> list[str]:
     ctx = err.get("ctx") or {}
     expected = ctx.get("expected", "")
     return [part.strip() for part in expected.replace(" or ", ", ").split(",") if part.strip()]
+
+
+def _did_you_mean_field(model: type[BaseModel], loc: tuple) -> str:
+    """Suggest the nearest field name, here or in a nested group (``stras`` → ``stars``
+    under ``recognitions``)."""
+    here = _fields_at(model, loc[:-1])
+    close = difflib.get_close_matches(str(loc[-1]), here, n=1, cutoff=0.75)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    for name in here:
+        nested = _fields_at(model, (*loc[:-1], name))
+        close = difflib.get_close_matches(str(loc[-1]), nested, n=1, cutoff=0.75)
+        if close:
+            return f"did you mean '{close[0]}'? It belongs under '{name}:'"
+    close = difflib.get_close_matches(str(loc[-1]), here, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else "check the spelling, or put it under 'extra:'"
 
 
 def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -323,13 +337,23 @@ def iter_content_files(root: Path) -> Iterator[tuple[str, Path | None, ContentEr
                 yield kind, None, ContentError(where, 0, "", f"only .md files belong directly in {rel(base, root)}/")
 
 
-def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[models.Entry], list[ContentError]]:
-    """Read every entry under ``root/content``. Returns ``(entries, problems)``.
+class ReadResult(typing.NamedTuple):
+    """What reading ``content/`` gives: entries, problems, and the ``(kind, slug)`` of
+    entries that exist but failed to read (so references to them are not errors too)."""
 
-    Also checks that every slug is a lowercase ASCII slug and unique within its kind.
+    entries: list[models.Entry]
+    problems: list[ContentError]
+    broken: set[tuple[str, str]]
+
+
+def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES) -> ReadResult:
+    """Read every entry under ``root/content``.
+
+    Also checks that every slug is a lowercase ASCII slug.
     """
     entries: list[models.Entry] = []
     problems: list[ContentError] = []
+    broken: set[tuple[str, str]] = set()
     for kind, path, problem in iter_content_files(root):
         if problem:
             problems.append(problem)
@@ -338,6 +362,7 @@ def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[mode
         result = read_entry(path, root, kind, max_bytes)
         if isinstance(result, list):
             problems += result
+            broken.add((kind, path.parent.name if KINDS[kind][2] else path.stem))
             continue
         expected = slugify(result.slug)
         if result.slug != expected:
@@ -346,4 +371,4 @@ def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[mode
             )
             continue
         entries.append(result)
-    return entries, problems
+    return ReadResult(entries, problems, broken)

@@ -237,6 +237,7 @@ class _Assembler:
     def __init__(self, root: Path, config: SiteConfig, geography: Geography, today: dt.date) -> None:
         self.root, self.config, self.geo, self.today = root, config, geography, today
         self.problems: list[ContentError] = []
+        self.broken: set[tuple[str, str]] = set()
 
     def error(self, entry: models.Entry, field_path: tuple, message: str, hint: str = "", severity: str = "error") -> None:
         self.problems.append(
@@ -313,6 +314,8 @@ class _Assembler:
         """Resolve a slug reference, or report it with the nearest valid slug."""
         if slug in table:
             return table[slug]
+        if (what, slug) in self.broken:
+            return None
         where = (field_name,) if index is None else (field_name, index)
         close = difflib.get_close_matches(slug, list(table), n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"use the folder name of a {what} under content/"
@@ -320,13 +323,22 @@ class _Assembler:
         return None
 
 
-def assemble(root: Path, entries: Iterable[models.Entry], config: SiteConfig, geography: Geography, today: dt.date) -> tuple[Site, list[ContentError]]:
+def assemble(
+    root: Path,
+    entries: Iterable[models.Entry],
+    config: SiteConfig,
+    geography: Geography,
+    today: dt.date,
+    broken: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
+) -> tuple[Site, list[ContentError]]:
     """Build the ``Site`` from read entries. Returns ``(site, problems)``.
 
     Drafts are dropped; references are checked both ways; old addresses are mapped to
-    current communes; recognitions get their validity as of ``today``.
+    current communes; recognitions get their validity as of ``today``. References to
+    ``broken`` entries (already reported by the reader) are not reported again.
     """
     a = _Assembler(root, config, geography, today)
+    a.broken = broken
     by_kind: dict[str, list[models.Entry]] = {k: [] for k in ("product", "producer", "craft", "fair", "page", "commune")}
     for e in entries:
         if getattr(e.meta, "draft", False):

@@ -12,7 +12,6 @@ import unicodedata
 
 import icu
 from babel.dates import format_date as _babel_date
-from babel.dates import format_interval
 from babel.numbers import format_currency, format_decimal
 from slugify import slugify as _slugify
 
@@ -53,10 +52,15 @@ def format_date(value: dt.date, fmt: str = "dd/MM/yyyy") -> str:
 
 
 def format_date_range(start: dt.date, end: dt.date | None) -> str:
-    """Format a fair's dates: ``15/11/2024`` or ``15/11/2024 – 17/11/2024``."""
+    """Format a fair's dates the Vietnamese way, shortest first:
+    ``15/11/2024``, ``15–17/11/2024``, ``29/04–01/05/2024``, ``28/12/2024–02/01/2025``."""
     if end is None or end == start:
         return format_date(start)
-    return format_interval(start, end, "yMd", locale=LOCALE)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{format_date(start, 'dd')}–{format_date(end)}"
+    if start.year == end.year:
+        return f"{format_date(start, 'dd/MM')}–{format_date(end)}"
+    return f"{format_date(start)}–{format_date(end)}"
 
 
 def format_number(value: int | float) -> str:

@@ -1,0 +1,224 @@
+"""End-to-end: build the small fixture site and assert each page kind."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from ocopsite.cli import main
+from ocopsite.errors import BuildError
+from ocopsite.pipeline import build
+
+from .conftest import TODAY, write_files
+
+
+def page(root: Path, path: str) -> str:
+    return (root / "output" / path).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def built(small_site: Path) -> Path:
+    build(small_site, TODAY)
+    return small_site
+
+
+def test_every_page_kind_is_written(built: Path) -> None:
+    out = built / "output"
+    expected = [
+        "index.html", "404.html", "sitemap.xml", "robots.txt",
+        "san-pham/index.html", "san-pham/trang/2/index.html", "san-pham/het-han/index.html",
+        "san-pham/nuoc-mam-ky-phu/index.html", "sao/4/index.html", "sao/3/index.html", "sao/5/index.html",
+        "nhom/thuc-pham/index.html", "chu-the/index.html", "chu-the/htx-ky-phu/index.html",
+        "xa-phuong/index.html", "xa-phuong/cam-binh/index.html", "lang-nghe/index.html",
+        "lang-nghe/non-la-ky-thu/index.html", "hoi-cho/index.html", "hoi-cho/le-hoi-cam-2026/index.html",
+        "gioi-thieu/index.html",
+    ]
+    for path in expected:
+        assert (out / path).is_file(), path
+    assert len(list((out / "xa-phuong").glob("*/index.html"))) == 69
+    assert not (out / "san-pham/ban-nhap").exists(), "drafts are never published"
+
+
+def test_product_page_shows_current_stars_history_and_places(built: Path) -> None:
+    html = page(built, "san-pham/nuoc-mam-ky-phu/index.html")
+    assert '<html lang="vi">' in html
+    assert "<h1>Nước mắm Kỳ Phú</h1>" in html
+    # the current star is the latest valid recognition: the 2024 upgrade to 4 stars
+    assert re.search(r'class="badge badge-4".*4 sao OCOP', html)
+    assert "còn hiệu lực đến 14/10/2027" in html
+    assert "2394/QĐ-UBND" in html and "123/QĐ-UBND" in html and "Nâng hạng" in html
+    assert "150.000\xa0₫" in html  # Babel's vi format keeps the symbol on the same line
+    assert 'href="/xa-phuong/ky-anh/">Xã Kỳ Anh</a>' in html  # xã Kỳ Phú → Xã Kỳ Anh (NQ 1665)
+    assert "trước đây: xã Kỳ Phú, huyện Kỳ Anh" in html
+    assert 'href="tel:0243456701"' in html and 'href="https://zalo.me/0912345678"' in html
+    assert 'href="/chu-the/htx-ky-phu/"' in html
+    assert "<strong>nước mắm</strong>" in html
+    assert '<link rel="canonical" href="https://example.org/san-pham/nuoc-mam-ky-phu/">' in html
+
+
+def test_expired_product_is_shown_expired_and_not_listed_as_current(built: Path) -> None:
+    html = page(built, "san-pham/dau-lac-tuan-cuc/index.html")
+    assert "Hết hạn · từng đạt 3 sao" in html
+    assert "sao OCOP" not in html.split("<h1>")[1].split("</p>")[0]
+    catalogue = page(built, "san-pham/index.html") + page(built, "san-pham/trang/2/index.html")
+    assert "Dầu lạc Tuấn Cúc" not in catalogue
+    assert "Dầu lạc Tuấn Cúc" in page(built, "san-pham/het-han/index.html")
+    assert "Dầu lạc Tuấn Cúc" not in page(built, "sao/3/index.html")
+
+
+def test_catalogue_is_paginated_in_vietnamese_order(built: Path) -> None:
+    first = page(built, "san-pham/index.html")
+    second = page(built, "san-pham/trang/2/index.html")
+    # page_size is 1; current products in Vietnamese order: Kẹo cu đơ (K), Nước mắm (N)
+    assert "Kẹo cu đơ Hà Tĩnh" in first and "Nước mắm Kỳ Phú" not in first
+    assert "Nước mắm Kỳ Phú" in second and "Kẹo cu đơ Hà Tĩnh" not in second
+    assert 'rel="next" href="/san-pham/trang/2/"' in first and "Trang 1/2" in first
+    assert 'rel="prev" href="/san-pham/"' in second
+
+
+def test_star_and_group_pages_list_current_products(built: Path) -> None:
+    assert "Nước mắm Kỳ Phú" in page(built, "sao/4/index.html")
+    assert "Nước mắm Kỳ Phú" not in page(built, "sao/3/index.html")
+    assert "Kẹo cu đơ Hà Tĩnh" in page(built, "sao/3/index.html")
+    assert "Chưa có sản phẩm nào trong mục này." in page(built, "sao/5/index.html")
+    assert "Kẹo cu đơ Hà Tĩnh" in page(built, "nhom/thuc-pham/index.html")
+    assert "Nước mắm Kỳ Phú" in page(built, "nhom/thuc-pham/trang/2/index.html")
+
+
+def test_commune_page_lists_products_and_former_communes(built: Path) -> None:
+    html = page(built, "xa-phuong/cam-binh/index.html")
+    assert "<h1>Xã Cẩm Bình</h1>" in html
+    assert "Kẹo cu đơ Hà Tĩnh" in html
+    assert "Giới thiệu xã Cẩm Bình." in html
+    for former in ("Xã Thạch Bình", "Xã Cẩm Bình", "Xã Cẩm Vịnh", "Xã Cẩm Thành"):
+        assert former in html
+    split = page(built, "xa-phuong/ha-huy-tap/index.html")
+    assert "Phường Đại Nài (một phần)" in split
+
+
+def test_producer_craft_fair_and_plain_pages(built: Path) -> None:
+    producer = page(built, "chu-the/htx-ky-phu/index.html")
+    assert "Hợp tác xã" in producer and "Hợp tác xã kiểu mẫu" in producer
+    assert producer.count('<li class="card') == 3
+    assert "Lễ hội Cam 2026" in producer
+    craft = page(built, "lang-nghe/non-la-ky-thu/index.html")
+    assert "Nghề truyền thống" in craft and "Xã Kỳ Khang" in craft and "Nước mắm Kỳ Phú" in craft
+    fairs = page(built, "hoi-cho/index.html")
+    upcoming, past = fairs.split('id="past"')
+    assert "Lễ hội Cam 2026" in upcoming and "20–22/12/2026" in upcoming
+    assert "Lễ hội Cam 2024" in past and "15–17/11/2024" in past
+    plain = page(built, "gioi-thieu/index.html")
+    assert "<script>" not in plain and "Trang giới thiệu" in plain
+
+
+def test_fairs_move_to_past_with_the_build_date(small_site: Path) -> None:
+    import datetime as dt
+
+    build(small_site, dt.date(2027, 1, 1))
+    upcoming = page(small_site, "hoi-cho/index.html").split('id="past"')[0]
+    assert "Chưa có hội chợ sắp diễn ra." in upcoming
+
+
+def test_home_page_has_counts_featured_fairs_and_crafts(built: Path) -> None:
+    html = page(built, "index.html")
+    assert "Nước mắm Kỳ Phú" in html  # featured: 4 stars
+    assert "Kẹo cu đơ Hà Tĩnh" not in html.split('id="groups"')[0]  # 3 stars: not featured
+    assert "Lễ hội Cam 2026" in html
+    assert "Nón lá Kỳ Thư" in html
+    assert re.search(r"Sản phẩm OCOP còn hiệu lực</dt><dd>2</dd>", html)
+
+
+def test_sitemap_and_robots(built: Path) -> None:
+    tree = ET.parse(built / "output/sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text for e in tree.findall("s:url/s:loc", ns)]
+    assert "https://example.org/" in locs
+    assert "https://example.org/san-pham/nuoc-mam-ky-phu/" in locs
+    assert all(loc.startswith("https://example.org/") for loc in locs)
+    assert len(locs) == len(set(locs))
+    assert "Sitemap: https://example.org/sitemap.xml" in page(built, "robots.txt")
+
+
+def test_sub_path_base_url_prefixes_every_internal_link(small_site: Path) -> None:
+    build(small_site, TODAY, base_url="https://example.org/ocop-hatinh/")
+    out = small_site / "output"
+    for html_file in out.rglob("*.html"):
+        html = html_file.read_text(encoding="utf-8")
+        for ref in re.findall(r'(?:href|src)="(/[^"]*)"', html):
+            assert ref.startswith("/ocop-hatinh/"), f"{html_file}: {ref}"
+            target = ref.removeprefix("/ocop-hatinh/").split("#")[0]
+            path = out / target
+            assert path.is_file() or (path / "index.html").is_file(), f"{html_file}: broken link {ref}"
+
+
+def test_all_content_errors_are_reported_at_once_and_output_survives(small_site: Path, capsys) -> None:
+    assert main(["build", "--root", str(small_site), "--now", "2026-11-30"]) == 0
+    before = {p: p.read_bytes() for p in (small_site / "output").rglob("*") if p.is_file()}
+    write_files(small_site, {
+        "content/products/hong/index.md": """\
+            ---
+            name: Hỏng
+            group: drinks
+            producer: htx-ky-phuu
+            commune: Xã Không Tồn Tại Ở Đâu
+            recognitions:
+              - stars: 6
+                date: 30/02/2024
+            ---
+            """,
+        "content/pages/broken.md": "---\ntitle: [unclosed\n---\n",
+    })
+    assert main(["build", "--root", str(small_site), "--now", "2026-11-30"]) == 1
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("content/")]
+    assert lines == [
+        "content/pages/broken.md:2: YAML syntax error: expected ',' or ']', but got '<stream end>' (check the indentation and that text with a ':' or '#' is in quotes)",
+        "content/products/hong/index.md:3: group: must be one of food, beverages, herbal, handicrafts, ornamentals, tourism (got 'drinks')",
+        "content/products/hong/index.md:7: recognitions.0.stars: must be 3, 4 or 5 (got '6')",
+        "content/products/hong/index.md:8: recognitions.0.date: 30/02/2024 is not a real date",
+    ]
+    assert "4 errors" in err
+    after = {p: p.read_bytes() for p in (small_site / "output").rglob("*") if p.is_file()}
+    assert after == before, "a failed build must leave the last good output untouched"
+
+
+def test_reference_and_commune_errors_are_reported_together(small_site: Path) -> None:
+    write_files(small_site, {
+        "content/products/hong/index.md": """\
+            ---
+            name: Hỏng
+            producer: htx-ky-phuu
+            commune: Xã Không Tồn Tại Ở Đâu
+            recognitions:
+              - stars: 3
+                date: 2024
+            ---
+            """,
+        "content/crafts/sai/index.md": """\
+            ---
+            name: Sai
+            products: [nuoc-mam-ky-phuu]
+            ---
+            """,
+    })
+    with pytest.raises(BuildError) as exc:
+        build(small_site, TODAY)
+    assert [str(p) for p in exc.value.errors] == [
+        "content/crafts/sai/index.md:3: products.0: no product has the slug 'nuoc-mam-ky-phuu' (did you mean 'nuoc-mam-ky-phu'?)",
+        "content/products/hong/index.md:3: producer: no producer has the slug 'htx-ky-phuu' (did you mean 'htx-ky-phu'?)",
+        "content/products/hong/index.md:4: commune: 'Xã Không Tồn Tại Ở Đâu' is not one of the 69 current communes of Hà Tĩnh (see the commune list on the site's commune index)",
+    ]
+
+
+def test_files_no_longer_produced_disappear(small_site: Path) -> None:
+    build(small_site, TODAY)
+    assert (small_site / "output/san-pham/keo-cu-do/index.html").exists()
+    import shutil
+
+    shutil.rmtree(small_site / "content/products/keo-cu-do")
+    build(small_site, TODAY)
+    assert not (small_site / "output/san-pham/keo-cu-do").exists()
+    assert not list(small_site.glob(".output.*")), "no staging debris"

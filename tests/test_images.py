@@ -1,0 +1,147 @@
+"""Thumbnails: orientation, no upscaling, metadata stripped, caching, bad files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageStat
+
+from ocopsite.config import ImageSettings
+from ocopsite.images import CACHE_DIR, run_images
+from ocopsite.pipeline import build
+from ocopsite.site import ImageJob
+
+from .conftest import DATA, TODAY
+
+SETTINGS = ImageSettings(widths=[64, 128, 320])
+
+
+def job(path: Path) -> ImageJob:
+    return ImageJob(path.resolve(), "ảnh", "test")
+
+
+def derivatives(report, path: Path, root: Path, fmt: str = "jpeg") -> list[Path]:
+    img = report.images[path.resolve()]
+    return [root / CACHE_DIR / url.rsplit("/", 1)[1] for url, _w in img.variants[fmt]]
+
+
+def make_oriented(path: Path, orientation: int) -> None:
+    """Write a 300×200 JPEG whose stored pixels are red (left) and blue (right)."""
+    im = Image.new("RGB", (300, 200), "blue")
+    im.paste((255, 0, 0), (0, 0, 150, 200))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    im.save(path, "JPEG", exif=exif.tobytes(), quality=95)
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_exif_orientation_is_applied(tmp_path: Path, orientation: int) -> None:
+    src = tmp_path / f"o{orientation}.jpg"
+    make_oriented(src, orientation)
+    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    img = report.images[src.resolve()]
+    # orientations 5–8 turn the picture a quarter: the published one is portrait
+    assert (img.width, img.height) == ((200, 300) if orientation >= 5 else (300, 200))
+    out = Image.open(derivatives(report, src, tmp_path)[-1])
+    assert out.size == (img.width, img.height)
+    assert 0x0112 not in out.getexif()
+
+
+@pytest.mark.parametrize("name", ["hopper_orientation_3.jpg", "hopper_orientation_6.jpg"])
+def test_rotated_hopper_comes_out_upright(tmp_path: Path, name: str) -> None:
+    src = tmp_path / name
+    shutil.copy(DATA / "images" / name, src)
+    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    out = Image.open(derivatives(report, src, tmp_path)[-1]).convert("RGB")
+    upright = Image.open(DATA / "images/hopper.jpg").convert("RGB")
+    wrong = Image.open(src).convert("RGB")  # the stored pixels, not rotated
+    diff_upright = sum(ImageStat.Stat(ImageChops.difference(out, upright)).mean)
+    diff_stored = sum(ImageStat.Stat(ImageChops.difference(out, wrong)).mean)
+    assert diff_upright < 20 < diff_stored
+
+
+def test_never_upscaled_and_both_formats(tmp_path: Path) -> None:
+    src = tmp_path / "hopper.jpg"
+    shutil.copy(DATA / "images/hopper.jpg", src)  # 128 px wide
+    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    img = report.images[src.resolve()]
+    assert [w for _u, w in img.variants["jpeg"]] == [64, 128]
+    assert [w for _u, w in img.variants["webp"]] == [64, 128]
+    assert Image.open(derivatives(report, src, tmp_path, "webp")[0]).format == "WEBP"
+
+
+def test_gps_and_all_exif_are_stripped(tmp_path: Path) -> None:
+    src = tmp_path / "gps.jpg"
+    shutil.copy(DATA / "images/exif_gps.jpg", src)
+    assert Image.open(src).getexif().get_ifd(0x8825), "the fixture carries a GPS block"
+    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    for path in derivatives(report, src, tmp_path) + derivatives(report, src, tmp_path, "webp"):
+        out = Image.open(path)
+        assert not out.getexif(), path
+        assert "exif" not in out.info and "xmp" not in out.info
+
+
+def test_cmyk_and_transparent_images_become_srgb(tmp_path: Path) -> None:
+    cmyk, png = tmp_path / "cmyk.jpg", tmp_path / "t.png"
+    shutil.copy(DATA / "images/pil_sample_cmyk.jpg", cmyk)
+    rgba = Image.new("RGBA", (100, 80), (0, 0, 0, 0))
+    rgba.paste((200, 0, 0, 255), (0, 0, 50, 80))
+    rgba.save(png)
+    report = run_images([job(cmyk), job(png)], SETTINGS, tmp_path, "/", workers=1)
+    assert Image.open(derivatives(report, cmyk, tmp_path)[-1]).mode == "RGB"
+    webp = Image.open(derivatives(report, png, tmp_path, "webp")[-1])
+    assert webp.mode == "RGBA" and webp.getpixel((90, 40))[3] == 0, "WebP keeps transparency"
+    jpeg = Image.open(derivatives(report, png, tmp_path)[-1])
+    assert jpeg.getpixel((90, 40)) == (255, 255, 255), "JPEG is flattened on white"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("truncated_image.png", "the photo is damaged or truncated"),
+        ("decompression_bomb.gif", "the photo is larger than the limit"),
+    ],
+)
+def test_broken_and_hostile_files_are_clear_errors(tmp_path: Path, name: str, message: str) -> None:
+    src, good = tmp_path / name, tmp_path / "hopper.jpg"
+    shutil.copy(DATA / "images" / name, src)
+    shutil.copy(DATA / "images/hopper.jpg", good)
+    report = run_images([job(src), job(good)], ImageSettings(widths=[64], max_pixels=1_000_000), tmp_path, "/", workers=2)
+    [problem] = report.problems
+    assert problem.path == name and problem.message.startswith(message)
+    assert good.resolve() in report.images, "one bad photo does not stop the others"
+
+
+def test_text_file_named_jpg_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "fake.jpg"
+    src.write_text("not an image")
+    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    assert [str(p) for p in report.problems] == [
+        "fake.jpg: the photo is not a JPEG, PNG, WebP or GIF photo (replace it with a JPEG or PNG photo, or remove it from 'images:')"
+    ]
+
+
+def test_rebuild_reuses_cached_derivatives(small_site: Path) -> None:
+    first = build(small_site, TODAY)
+    assert (first.images_encoded, first.images_reused) == (1, 0)
+    cached = {p.name: p.stat().st_mtime_ns for p in (small_site / CACHE_DIR).iterdir()}
+    second = build(small_site, TODAY)
+    assert (second.images_encoded, second.images_reused) == (0, 1)
+    assert {p.name: p.stat().st_mtime_ns for p in (small_site / CACHE_DIR).iterdir()} == cached
+    html = (small_site / "output/san-pham/nuoc-mam-ky-phu/index.html").read_text(encoding="utf-8")
+    assert 'type="image/webp"' in html and 'alt="Chai nước mắm Kỳ Phú"' in html and 'width="128" height="128"' in html
+    for url in [u for u in cached if not u.endswith(".json")]:
+        assert (small_site / "output/anh" / url).is_file()
+
+
+def test_changed_settings_reencode_and_prune_the_old_files(small_site: Path) -> None:
+    build(small_site, TODAY)
+    old = {p.name for p in (small_site / CACHE_DIR).iterdir()}
+    config = small_site / "site_config.yaml"
+    config.write_text(config.read_text().replace("widths: [64, 128, 320]", "widths: [64, 128, 320]\n  quality: 70"))
+    result = build(small_site, TODAY)
+    assert result.images_encoded == 1
+    new = {p.name for p in (small_site / CACHE_DIR).iterdir()}
+    assert not (old & new), "derivatives of the old settings were pruned"

@@ -1,0 +1,135 @@
+"""Reader: real awkward files from editors (tests/data/content, see its README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ocopsite.errors import ContentError
+from ocopsite.models import Entry
+from ocopsite.reader import load_yaml, read_entry
+
+DATA = Path(__file__).parent / "data" / "content"
+
+
+def read(name: str, root: Path = DATA) -> Entry | list[ContentError]:
+    return read_entry(root / name, root, "product")
+
+
+def messages(result) -> list[str]:
+    assert isinstance(result, list), "expected errors"
+    return [str(e) for e in result]
+
+
+def test_bom_and_crlf_read_like_a_clean_file() -> None:
+    entry = read("bom_crlf.md")
+    assert isinstance(entry, Entry)
+    assert entry.meta.name == "Kẹo cu đơ Hà Tĩnh"
+    assert entry.meta.commune == "Xã Cẩm Bình"
+    assert entry.body == "Kẹo làm từ mật mía, lạc và gừng.\n"
+    assert entry.line_of("recognitions", 0, "stars") == 6
+
+
+def test_nfd_text_is_normalised_to_nfc() -> None:
+    entry = read("nfd_text.md")
+    assert isinstance(entry, Entry)
+    assert entry.meta.name == "Nước mắm Lộc Hà"  # NFC literal
+    assert entry.meta.name.encode() == "Nước mắm Lộc Hà".encode()
+    assert "truyền thống" in entry.body
+
+
+def test_windows_1258_file_is_an_error_naming_the_encoding() -> None:
+    assert messages(read("legacy_cp1258.md")) == [
+        "legacy_cp1258.md:2: the file is not UTF-8 text (it looks like Windows-1258 or another old Vietnamese encoding) "
+        "(open it in your editor and save it again with the encoding UTF-8)"
+    ]
+
+
+def test_unclosed_front_matter_names_the_missing_delimiter() -> None:
+    assert messages(read("unclosed_front_matter.md")) == [
+        "unclosed_front_matter.md:6: the front matter has no closing --- line (add a line with only --- after the last field)"
+    ]
+
+
+def test_every_bad_value_is_reported_in_one_run_with_lines() -> None:
+    assert messages(read("bad_values.md")) == [
+        "bad_values.md:3: group: must be one of food, beverages, herbal, handicrafts, ornamentals, tourism (got 'drinks-and-snacks')",
+        "bad_values.md:6: recognitions.0.stars: must be 3, 4 or 5 (got '6')",
+        "bad_values.md:8: recognitions.0.date: 2023-02-30 is not a real date",
+        "bad_values.md:9: recognitions.0.kind: must be one of first, renewal, upgrade (got 'firts') (did you mean 'first'?)",
+        "bad_values.md:10: recognitions.1.stars: must be 3, 4 or 5 (got 'ba')",
+        "bad_values.md:11: recognitions.1.date: is not a date (got 'yesterday'); write 2024-10-15 or 15/10/2024",
+        "bad_values.md:12: stras: is not a known field (did you mean 'stars'? It belongs under 'recognitions:')",
+    ]
+
+
+def test_yaml_1_1_traps_keep_the_text_typed(tmp_path: Path) -> None:
+    # yaml_traps.md with its free-form keys moved under `extra`, as the model asks.
+    text = (DATA / "yaml_traps.md").read_text(encoding="utf-8")
+    text = text.replace("  mobile: 0912345678\n", "  zalo: 0912345678\n")
+    text = text.replace("barcode: 0893500180001\n", "")
+    text = text.replace("opening_hours: 8:30\nexport: no\n", "extra:\n  barcode: 0893500180001\n  opening_hours: 8:30\n  export: no\n")
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "index.md").write_text(text, encoding="utf-8")
+    entry = read_entry(tmp_path / "p" / "index.md", tmp_path, "product")
+    assert isinstance(entry, Entry), entry
+    assert entry.meta.contact.phone == "0243456701"
+    assert entry.meta.contact.zalo == "0912345678"
+    assert entry.meta.extra == {"barcode": "0893500180001", "opening_hours": "8:30", "export": "no"}
+    assert entry.meta.price.amount == 120000
+    assert str(entry.meta.recognitions[0].date.value) == "2024-10-15"
+
+
+def test_yaml_traps_file_as_written_reports_its_unknown_keys() -> None:
+    assert messages(read("yaml_traps.md")) == [
+        "yaml_traps.md:7: contact.mobile: is not a known field (check the spelling, or put it under 'extra:')",
+        "yaml_traps.md:8: barcode: is not a known field (check the spelling, or put it under 'extra:')",
+        "yaml_traps.md:10: opening_hours: is not a known field (check the spelling, or put it under 'extra:')",
+        "yaml_traps.md:11: export: is not a known field (check the spelling, or put it under 'extra:')",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("a: 1\na: 2\n", ["a: appears twice (first on line 2)"]),
+        ("a: !!python/object:os.system x\n", ["a: the YAML tag tag:yaml.org,2002:python/object:os.system is not allowed"]),
+    ],
+)
+def test_duplicate_keys_and_python_tags_are_problems(source: str, expected: list[str]) -> None:
+    _data, _lines, problems = load_yaml(source)
+    assert [f"{p.field}: {p.message}" for p in problems] == expected
+
+
+def test_tabs_get_a_hint(tmp_path: Path) -> None:
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "index.md").write_text("---\nname: A\nrecognitions:\n\t- stars: 3\n---\n", encoding="utf-8")
+    [error] = messages(read_entry(tmp_path / "x" / "index.md", tmp_path, "product"))
+    assert error.startswith("x/index.md:4: YAML syntax error:")
+    assert error.endswith("(indent with spaces, not tabs)")
+
+
+def test_empty_file_and_missing_opening_delimiter(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.md").write_text("", encoding="utf-8")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "index.md").write_text("name: B\n---\n", encoding="utf-8")
+    assert messages(read_entry(tmp_path / "a" / "index.md", tmp_path, "product")) == [
+        "a/index.md:1: the file is empty (start it with a --- line, the fields, then another --- line)"
+    ]
+    assert messages(read_entry(tmp_path / "b" / "index.md", tmp_path, "product")) == [
+        "b/index.md:1: the file does not start with a --- line (put --- on the first line, before the fields)"
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400) | st.text(max_size=400).map(lambda t: ("---\n" + t + "\n---\n").encode()))
+def test_reader_returns_an_entry_or_content_errors_for_any_bytes(tmp_path_factory, data: bytes) -> None:
+    root = tmp_path_factory.mktemp("fuzz")
+    (root / "p").mkdir()
+    (root / "p" / "index.md").write_bytes(data)
+    result = read_entry(root / "p" / "index.md", root, "product")
+    assert isinstance(result, Entry) or (result and all(isinstance(e, ContentError) for e in result))
