@@ -20,7 +20,7 @@ import nh3
 from markupsafe import Markup
 
 from . import models
-from .i18n import translations
+from .i18n import _, translations
 from .site import SECTIONS, Node, Site, url_of
 from .vietnamese import format_date, format_date_range, format_number, format_vnd
 
@@ -169,63 +169,67 @@ def render_site(site: Site, templates_dir: Path, assets: dict[str, tuple[Path, s
     """Render every page and machine output. Returns ``{output path: bytes}``."""
     r = Renderer(site, templates_dir, assets)
     files: dict[str, bytes] = {}
-    home = Crumb("Trang chủ", "/")
     size = site.config.page_size
+    home = Crumb(_("Trang chủ"), "/")
+    base = {kind: f"/{section}/" for kind, section in SECTIONS.items()}
+    products = Crumb(_("Sản phẩm OCOP"), base["product"])
+    producers = Crumb(_("Chủ thể OCOP"), base["producer"])
+    communes = Crumb(_("Xã, phường"), base["commune"])
+    crafts = Crumb(_("Làng nghề"), base["craft"])
+    fairs = Crumb(_("Hội chợ, lễ hội"), base["fair"])
 
     def emit(url: str, template: str, page: PageInfo, **ctx: Any) -> None:
         files[url.lstrip("/") + "index.html"] = r.render(template, page, **ctx)
 
-    def listing(base: str, title: str, items: list, crumbs: list[Crumb], description: str, **ctx: Any) -> None:
-        for pager in paginate(items, size, base):
-            suffix = f" — trang {pager.number}" if pager.number > 1 else ""
+    def index(crumb: Crumb, template: str, description: str) -> None:
+        emit(crumb.url or "/", template, PageInfo(crumb.label, crumb.url or "/", description, [home, Crumb(crumb.label)], "list"))
+
+    def entry(node: Any, parent: Crumb, template: str, description: str, kind: str, **ctx: Any) -> None:
+        crumbs = [home, parent, *ctx.pop("extra_crumbs", []), Crumb(node.name)]
+        emit(node.url, template, PageInfo(node.name, node.url, description, crumbs, kind), **ctx)
+
+    def listing(url: str, title: str, items: list, crumbs: list[Crumb], description: str, **ctx: Any) -> None:
+        for pager in paginate(items, size, url):
+            suffix = f" — {_('trang')} {pager.number}" if pager.number > 1 else ""
             page = PageInfo(title + suffix, pager.url_for(pager.number), description, [home, *crumbs, Crumb(title)], "list")
             emit(page.url, "products.html", page, pager=pager, heading=title, **ctx)
 
     emit("/", "home.html", PageInfo(site.config.title, "/", site.config.description, None, "home"))
 
-    products_base = f"/{SECTIONS['product']}/"
-    listing(products_base, "Sản phẩm OCOP", site.current_products, [], "Tất cả sản phẩm OCOP còn hiệu lực của tỉnh.")
-    expired_url = f"{products_base}het-han/"
-    listing(expired_url, "Sản phẩm đã hết hạn công nhận", site.expired_products, [Crumb("Sản phẩm OCOP", products_base)],
-            "Sản phẩm từng được công nhận OCOP nhưng chứng nhận đã quá 36 tháng và chưa được đánh giá lại.", expired=True)
+    listing(base["product"], products.label, site.current_products, [], _("Tất cả sản phẩm OCOP còn hiệu lực của tỉnh."))
+    listing(f"{base['product']}het-han/", _("Sản phẩm đã hết hạn công nhận"), site.expired_products, [products],
+            _("Sản phẩm từng được công nhận OCOP nhưng chứng nhận đã quá 36 tháng và chưa được đánh giá lại."), expired=True)
     for stars, items in site.products_by_stars().items():
-        listing(f"/{SECTIONS['stars']}/{stars}/", f"Sản phẩm OCOP {stars} sao", items, [Crumb("Sản phẩm OCOP", products_base)],
-                f"Các sản phẩm OCOP {stars} sao còn hiệu lực.", stars=stars)
+        listing(f"{base['stars']}{stars}/", _("Sản phẩm OCOP {n} sao").format(n=stars), items, [products],
+                _("Các sản phẩm OCOP {n} sao còn hiệu lực.").format(n=stars), stars=stars)
     for group, items in site.products_by_group().items():
-        listing(f"/{SECTIONS['group']}/{group.slug}/", group.label, items, [Crumb("Sản phẩm OCOP", products_base)],
-                f"Sản phẩm OCOP nhóm {group.label}.", group=group)
-
+        listing(f"{base['group']}{group.slug}/", _(group.label), items, [products],
+                _("Sản phẩm OCOP nhóm {group}.").format(group=_(group.label)), group=group)
     for p in site.products:
-        crumbs = [home, Crumb("Sản phẩm OCOP", products_base)]
-        if p.meta.group:
-            crumbs.append(Crumb(p.meta.group.label, f"/{SECTIONS['group']}/{p.meta.group.slug}/"))
-        emit(p.url, "product.html", PageInfo(p.name, p.url, p.meta.summary or "", [*crumbs, Crumb(p.name)], "product"), product=p)
+        group_crumb = [Crumb(_(p.meta.group.label), f"{base['group']}{p.meta.group.slug}/")] if p.meta.group else []
+        entry(p, products, "product.html", p.meta.summary or "", "product", product=p, extra_crumbs=group_crumb)
 
-    producers_base = f"/{SECTIONS['producer']}/"
-    emit(producers_base, "producers.html", PageInfo("Chủ thể OCOP", producers_base, "Doanh nghiệp, hợp tác xã, tổ hợp tác và hộ kinh doanh có sản phẩm OCOP.", [home, Crumb("Chủ thể OCOP")], "list"))
+    index(producers, "producers.html", _("Doanh nghiệp, hợp tác xã, tổ hợp tác và hộ kinh doanh có sản phẩm OCOP."))
     for p in site.producers:
-        emit(p.url, "producer.html", PageInfo(p.name, p.url, p.meta.summary or "", [home, Crumb("Chủ thể OCOP", producers_base), Crumb(p.name)], "producer"), producer=p)
+        entry(p, producers, "producer.html", p.meta.summary or "", "producer", producer=p)
 
-    communes_base = f"/{SECTIONS['commune']}/"
-    emit(communes_base, "communes.html", PageInfo("Xã, phường", communes_base, f"{len(site.communes)} xã, phường của tỉnh từ ngày 01/07/2025 và sản phẩm OCOP của từng nơi.", [home, Crumb("Xã, phường")], "list"))
+    index(communes, "communes.html", _("{n} xã, phường của tỉnh từ ngày 01/07/2025 và sản phẩm OCOP của từng nơi.").format(n=len(site.communes)))
     for c in site.communes:
-        desc = (c.meta.summary if c.meta and c.meta.summary else f"Sản phẩm OCOP, chủ thể và làng nghề của {c.name}.")
-        emit(c.url, "commune.html", PageInfo(c.name, c.url, desc, [home, Crumb("Xã, phường", communes_base), Crumb(c.name)], "commune"), commune=c)
+        summary = c.meta.summary if c.meta and c.meta.summary else _("Sản phẩm OCOP, chủ thể và làng nghề của {name}.").format(name=c.name)
+        entry(c, communes, "commune.html", summary, "commune", commune=c)
 
-    crafts_base = f"/{SECTIONS['craft']}/"
-    emit(crafts_base, "crafts.html", PageInfo("Làng nghề", crafts_base, "Nghề và làng nghề truyền thống của tỉnh.", [home, Crumb("Làng nghề")], "list"))
+    index(crafts, "crafts.html", _("Nghề và làng nghề truyền thống của tỉnh."))
     for c in site.crafts:
-        emit(c.url, "craft.html", PageInfo(c.name, c.url, c.meta.summary or "", [home, Crumb("Làng nghề", crafts_base), Crumb(c.name)], "craft"), craft=c)
+        entry(c, crafts, "craft.html", c.meta.summary or "", "craft", craft=c)
 
-    fairs_base = f"/{SECTIONS['fair']}/"
-    emit(fairs_base, "fairs.html", PageInfo("Hội chợ, lễ hội", fairs_base, "Hội chợ và lễ hội giới thiệu sản phẩm OCOP: sắp diễn ra và đã diễn ra.", [home, Crumb("Hội chợ, lễ hội")], "list"))
+    index(fairs, "fairs.html", _("Hội chợ và lễ hội giới thiệu sản phẩm OCOP: sắp diễn ra và đã diễn ra."))
     for f in site.fairs:
-        emit(f.url, "fair.html", PageInfo(f.name, f.url, f.meta.summary or "", [home, Crumb("Hội chợ, lễ hội", fairs_base), Crumb(f.name)], "fair"), fair=f)
+        entry(f, fairs, "fair.html", f.meta.summary or "", "fair", fair=f)
 
     for pg in site.pages:
         emit(pg.url, "page.html", PageInfo(pg.name, pg.url, pg.meta.summary or "", [home, Crumb(pg.name)], "page"), doc=pg)
 
-    files["404.html"] = r.render("404.html", PageInfo("Không tìm thấy trang", "/404.html", "", None, "404"))
+    files["404.html"] = r.render("404.html", PageInfo(_("Không tìm thấy trang"), "/404.html", "", None, "404"))
     files["sitemap.xml"] = sitemap(r, [path for path in files if path.endswith("index.html")])
     files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {r.abs_url('/sitemap.xml')}\n".encode()
     return files
