@@ -79,10 +79,10 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
     try:
         data, lines, problems = load_yaml(decode(path.read_bytes()), first_line=1)
     except FileNotFoundError:
-        raise BuildError([ContentError(CONFIG_FILE, 0, "", "is missing", "create it at the project root")]) from None
+        raise BuildError([ContentError(CONFIG_FILE, 0, 0, "", "is missing", "create it at the project root")]) from None
     except _Problem as p:
-        raise BuildError([ContentError(CONFIG_FILE, p.line, p.field, p.message, p.hint)]) from None
-    errors = [ContentError(CONFIG_FILE, p.line, p.field, p.message, p.hint) for p in problems]
+        raise BuildError([p.error(CONFIG_FILE)]) from None
+    errors = [p.error(CONFIG_FILE) for p in problems]
     data.update({k: v for k, v in (overrides or {}).items() if v is not None})
     try:
         config = SiteConfig.model_validate(data)

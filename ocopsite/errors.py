@@ -10,22 +10,26 @@ from pathlib import Path
 class ContentError:
     """One problem in one content or config file.
 
-    Shape: ``path`` is relative to the project root (POSIX separators), ``line`` is
-    1-based (0 when the problem is about the whole file), ``field`` is a dotted path into
+    Shape: ``path`` is relative to the project root (POSIX separators), ``line`` and
+    ``column`` are 1-based (0 when the problem is about the whole file or line), ``field`` is
+    a dotted path into
     the front matter such as ``recognitions.0.stars`` (empty when none applies).
     ``severity`` is ``"error"`` or ``"warning"``.
     """
 
     path: str
     line: int
+    column: int
     field: str
     message: str
     hint: str = ""
     severity: str = "error"
 
     def __str__(self) -> str:
-        """Format as ``path:line: field: message (hint)``, the one format editors see."""
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        """Format as ``path:line:column: field: message (hint)``, the one format editors see."""
+        where = self.path
+        if self.line:
+            where += f":{self.line}" + (f":{self.column}" if self.column else "")
         text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"

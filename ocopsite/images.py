@@ -217,7 +217,7 @@ def run_images(
         key = keys[job.source]
         if key in failed:
             rel_path = job.source.relative_to(root.resolve()).as_posix() if job.source.is_relative_to(root.resolve()) else job.source.name
-            problems.append(ContentError(rel_path, 0, "", f"the photo {failed[key]}", "replace it with a JPEG or PNG photo, or remove it from 'images:'"))
+            problems.append(ContentError(rel_path, 0, 0, "", f"the photo {failed[key]}", "replace it with a JPEG or PNG photo, or remove it from 'images:'"))
             continue
         items = ready[key]
         used.update(d.name for d in items)

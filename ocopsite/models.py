@@ -471,7 +471,8 @@ class Entry:
 
     ``kind`` is ``product``/``producer``/``commune``/``craft``/``fair``/``page``; ``slug`` is
     the folder (or file) name; ``path`` is relative to the project root; ``lines`` maps a
-    front-matter field path (``("recognitions", 0, "stars")``) to its 1-based line.
+    front-matter field path (``("recognitions", 0, "stars")``) to its 1-based
+    ``(line, column)``.
     """
 
     kind: str
@@ -480,11 +481,16 @@ class Entry:
     meta: Any
     body: str
     folder: Any = None
-    lines: dict[tuple, int] = field(default_factory=dict)
+    lines: dict[tuple, tuple[int, int]] = field(default_factory=dict)
 
-    def line_of(self, *field_path: Any) -> int:
-        """Return the line of a field, or of its nearest parent, or of the front matter."""
-        for end in range(len(field_path), 0, -1):
-            if field_path[:end] in self.lines:
-                return self.lines[field_path[:end]]
-        return 1
+    def position(self, *field_path: Any) -> tuple[int, int]:
+        """Return ``(line, column)`` of a field, or of its nearest parent, or of the file's start."""
+        return position_of(self.lines, field_path)
+
+
+def position_of(lines: dict[tuple, tuple[int, int]], field_path: tuple) -> tuple[int, int]:
+    """Return the position of ``field_path`` or of its nearest parent in a position map."""
+    for end in range(len(field_path), 0, -1):
+        if field_path[:end] in lines:
+            return lines[field_path[:end]]
+    return (1, 1)

@@ -106,6 +106,6 @@ def render(site: Site, root: Path, assets: dict) -> dict[str, bytes]:
         return render_site(site, root / "templates", assets)
     except jinja2.TemplateSyntaxError as exc:
         where = rel(Path(exc.filename), root) if exc.filename else f"templates/{exc.name}"
-        raise BuildError([ContentError(where, exc.lineno, "", f"template syntax error: {exc.message}")]) from None
+        raise BuildError([ContentError(where, exc.lineno, 0, "", f"template syntax error: {exc.message}")]) from None
     except (jinja2.UndefinedError, jinja2.TemplateNotFound, KeyError) as exc:
-        raise BuildError([ContentError("templates/", 0, "", f"template error: {exc}")]) from None
+        raise BuildError([ContentError("templates/", 0, 0, "", f"template error: {exc}")]) from None

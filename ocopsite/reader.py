@@ -48,9 +48,12 @@ _TextLoader.yaml_implicit_resolvers = {}
 
 
 class _Problem(Exception):
-    def __init__(self, line: int, field: str, message: str, hint: str = "") -> None:
+    def __init__(self, line: int, field: str, message: str, hint: str = "", column: int = 0) -> None:
         super().__init__(message)
-        self.line, self.field, self.message, self.hint = line, field, message, hint
+        self.line, self.field, self.message, self.hint, self.column = line, field, message, hint, column
+
+    def error(self, where: str) -> ContentError:
+        return ContentError(where, self.line, self.column, self.field, self.message, self.hint)
 
 
 def decode(data: bytes) -> str:
@@ -97,11 +100,11 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     )
 
 
-def load_yaml(source: str, first_line: int = 2) -> tuple[dict[str, Any], dict[tuple, int], list[_Problem]]:
+def load_yaml(source: str, first_line: int = 2) -> tuple[dict[str, Any], dict[tuple, tuple[int, int]], list[_Problem]]:
     """Parse front matter YAML into plain dicts, lists and text.
 
-    Returns ``(data, lines, problems)``: ``lines`` maps each key path to its 1-based line
-    (``first_line`` is the file line of the YAML's first line). Duplicate keys and
+    Returns ``(data, lines, problems)``: ``lines`` maps each key path to its 1-based
+    ``(line, column)`` (``first_line`` is the file line of the YAML's first line). Duplicate keys and
     non-standard tags (``!!python/object``) are problems; a syntax error raises ``_Problem``.
     """
     try:
@@ -113,12 +116,15 @@ def load_yaml(source: str, first_line: int = 2) -> tuple[dict[str, Any], dict[tu
         hint = "check the indentation and that text with a ':' or '#' is in quotes"
         if "\t" in source.split("\n")[mark.line if mark else 0] or "'\\t'" in problem:
             hint = "indent with spaces, not tabs"
-        raise _Problem(line, "", f"YAML syntax error: {problem}", hint) from None
+        raise _Problem(line, "", f"YAML syntax error: {problem}", hint, mark.column + 1 if mark else 0) from None
     except yaml.YAMLError as exc:
         raise _Problem(first_line, "", f"YAML error: {exc}") from None
     if node is None:
         return {}, {}, []
-    lines: dict[tuple, int] = {}
+    lines: dict[tuple, tuple[int, int]] = {}
+
+    def pos(n: yaml.Node) -> tuple[int, int]:
+        return first_line + n.start_mark.line, n.start_mark.column + 1
     problems: list[_Problem] = []
     budget = [MAX_YAML_NODES]
 
@@ -126,10 +132,10 @@ def load_yaml(source: str, first_line: int = 2) -> tuple[dict[str, Any], dict[tu
         budget[0] -= 1
         if budget[0] < 0:
             raise _Problem(first_line, "", "the front matter is too large or too deeply repeated")
-        line = first_line + n.start_mark.line
+        line, column = pos(n)
         if n.tag not in _STANDARD_TAGS:
             problems.append(
-                _Problem(line, _dotted(path), f"the YAML tag {n.tag} is not allowed", "remove the tag; write plain text")
+                _Problem(line, _dotted(path), f"the YAML tag {n.tag} is not allowed", "remove the tag; write plain text", column)
             )
             return None
         if isinstance(n, yaml.ScalarNode):
@@ -139,27 +145,28 @@ def load_yaml(source: str, first_line: int = 2) -> tuple[dict[str, Any], dict[tu
         if isinstance(n, yaml.SequenceNode):
             out = []
             for i, item in enumerate(n.value):
-                lines[path + (i,)] = first_line + item.start_mark.line
+                lines[path + (i,)] = pos(item)
                 out.append(walk(item, path + (i,)))
             return out
         result: dict[str, Any] = {}
         for key_node, value_node in n.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(_Problem(first_line + key_node.start_mark.line, _dotted(path), "a key must be plain text"))
+                problems.append(_Problem(*pos(key_node)[:1], _dotted(path), "a key must be plain text", column=pos(key_node)[1]))
                 continue
             key = key_node.value
-            key_line = first_line + key_node.start_mark.line
+            key_line, key_column = pos(key_node)
             if key in result:
                 problems.append(
                     _Problem(
                         key_line,
                         _dotted(path + (key,)),
-                        f"appears twice (first on line {lines[path + (key,)]})",
+                        f"appears twice (first on line {lines[path + (key,)][0]})",
                         "keep one of them",
+                        key_column,
                     )
                 )
                 continue
-            lines[path + (key,)] = key_line
+            lines[path + (key,)] = (key_line, key_column)
             result[key] = walk(value_node, path + (key,))
         return result
 
@@ -186,10 +193,10 @@ def read_entry(path: Path, root: Path, kind: str, max_bytes: int = MAX_FILE_BYTE
         fm, body, _body_line = split_front_matter(text)
         data, lines, problems = load_yaml(fm)
     except _Problem as p:
-        return [ContentError(where, p.line, p.field, p.message, p.hint)]
+        return [p.error(where)]
     except OSError as exc:
-        return [ContentError(where, 0, "", f"cannot be read: {exc.strerror}")]
-    errors = [ContentError(where, p.line, p.field, p.message, p.hint) for p in problems]
+        return [ContentError(where, 0, 0, "", f"cannot be read: {exc.strerror}")]
+    errors = [p.error(where) for p in problems]
     try:
         meta = model.model_validate(data)
     except ValidationError as exc:
@@ -200,12 +207,12 @@ def read_entry(path: Path, root: Path, kind: str, max_bytes: int = MAX_FILE_BYTE
     return models.Entry(kind=kind, slug=slug, path=where, meta=meta, body=body, folder=path.parent, lines=lines)
 
 
-def validation_errors(exc: ValidationError, model: type[BaseModel], where: str, lines: dict[tuple, int]) -> list[ContentError]:
+def validation_errors(exc: ValidationError, model: type[BaseModel], where: str, lines: dict[tuple, tuple[int, int]]) -> list[ContentError]:
     """Turn pydantic errors into ``ContentError``s with lines and plain-language messages."""
     out = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
-        line = _line_of(lines, loc)
+        line, column = models.position_of(lines, loc)
         field = _dotted(loc)
         kind, value = err["type"], err.get("input")
         hint = ""
@@ -238,15 +245,8 @@ def validation_errors(exc: ValidationError, model: type[BaseModel], where: str, 
             message = err["msg"]
             if message.startswith("Value error, "):
                 message = message.removeprefix("Value error, ")
-        out.append(ContentError(where, line, field, message, hint))
+        out.append(ContentError(where, line, column, field, message, hint))
     return out
-
-
-def _line_of(lines: dict[tuple, int], loc: tuple) -> int:
-    for end in range(len(loc), 0, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return 1
 
 
 def _allowed(err: dict) -> list[str]:
@@ -315,7 +315,7 @@ def iter_content_files(root: Path) -> Iterator[tuple[str, Path | None, ContentEr
                 continue
             where = rel(item, root)
             if item.is_symlink():
-                yield kind, None, ContentError(where, 0, "", "is a symbolic link, which is not allowed in content", "replace it with the real file")
+                yield kind, None, ContentError(where, 0, 0, "", "is a symbolic link, which is not allowed in content", "replace it with the real file")
                 continue
             if bundle:
                 if item.is_dir():
@@ -323,18 +323,18 @@ def iter_content_files(root: Path) -> Iterator[tuple[str, Path | None, ContentEr
                     if index.is_file():
                         yield kind, index, None
                     else:
-                        yield kind, None, ContentError(where, 0, "", "this folder has no index.md", f"add {where}/index.md or remove the folder")
+                        yield kind, None, ContentError(where, 0, 0, "", "this folder has no index.md", f"add {where}/index.md or remove the folder")
                 elif item.suffix == ".md":
                     yield kind, None, ContentError(
-                        where, 0, "", f"a {kind} must be in its own folder",
+                        where, 0, 0, "", f"a {kind} must be in its own folder",
                         f"move it to {rel(base, root)}/{slugify(item.stem)}/index.md",
                     )
                 else:
-                    yield kind, None, ContentError(where, 0, "", "is not in an entry folder", "put photos in the folder of the entry that shows them")
+                    yield kind, None, ContentError(where, 0, 0, "", "is not in an entry folder", "put photos in the folder of the entry that shows them")
             elif item.is_file() and item.suffix == ".md":
                 yield kind, item, None
             else:
-                yield kind, None, ContentError(where, 0, "", f"only .md files belong directly in {rel(base, root)}/")
+                yield kind, None, ContentError(where, 0, 0, "", f"only .md files belong directly in {rel(base, root)}/")
 
 
 class ReadResult(typing.NamedTuple):
@@ -367,7 +367,7 @@ def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES) -> ReadResult:
         expected = slugify(result.slug)
         if result.slug != expected:
             problems.append(
-                ContentError(result.path, 0, "", f"the name '{result.slug}' is not a slug", f"rename it to '{expected}'")
+                ContentError(result.path, 0, 0, "", f"the name '{result.slug}' is not a slug", f"rename it to '{expected}'")
             )
             continue
         entries.append(result)

@@ -241,7 +241,7 @@ class _Assembler:
 
     def error(self, entry: models.Entry, field_path: tuple, message: str, hint: str = "", severity: str = "error") -> None:
         self.problems.append(
-            ContentError(entry.path, entry.line_of(*field_path), ".".join(map(str, field_path)), message, hint, severity)
+            ContentError(entry.path, *entry.position(*field_path), ".".join(map(str, field_path)), message, hint, severity)
         )
 
     def warn(self, entry: models.Entry, field_path: tuple, message: str, hint: str = "") -> None:
@@ -404,7 +404,7 @@ def assemble(
         if target is None:
             close = difflib.get_close_matches(e.slug, list(by_slug), n=1, cutoff=0.6)
             hint = f"rename it to '{close[0]}.md'" if close else "name the file after a commune slug from the commune index"
-            a.problems.append(ContentError(e.path, 0, "", f"'{e.slug}' is not the slug of a current commune", hint))
+            a.problems.append(ContentError(e.path, 0, 0, "", f"'{e.slug}' is not the slug of a current commune", hint))
             continue
         target.entry, target.meta, target.photos = e, e.meta, a.photos(e)
     for items, attr in ((products, "products"), (producers, "producers"), (crafts, "crafts"), (fairs, "fairs")):

@@ -175,10 +175,10 @@ def test_all_content_errors_are_reported_at_once_and_output_survives(small_site:
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if line.startswith("content/")]
     assert lines == [
-        "content/pages/broken.md:2: YAML syntax error: expected ',' or ']', but got '<stream end>' (check the indentation and that text with a ':' or '#' is in quotes)",
-        "content/products/hong/index.md:3: group: must be one of food, beverages, herbal, handicrafts, ornamentals, tourism (got 'drinks')",
-        "content/products/hong/index.md:7: recognitions.0.stars: must be 3, 4 or 5 (got '6')",
-        "content/products/hong/index.md:8: recognitions.0.date: 30/02/2024 is not a real date",
+        "content/pages/broken.md:2:17: YAML syntax error: expected ',' or ']', but got '<stream end>' (check the indentation and that text with a ':' or '#' is in quotes)",
+        "content/products/hong/index.md:3:1: group: must be one of food, beverages, herbal, handicrafts, ornamentals, tourism (got 'drinks')",
+        "content/products/hong/index.md:7:5: recognitions.0.stars: must be 3, 4 or 5 (got '6')",
+        "content/products/hong/index.md:8:5: recognitions.0.date: 30/02/2024 is not a real date",
     ]
     assert "4 errors" in err
     after = {p: p.read_bytes() for p in (small_site / "output").rglob("*") if p.is_file()}
@@ -207,9 +207,9 @@ def test_reference_and_commune_errors_are_reported_together(small_site: Path) ->
     with pytest.raises(BuildError) as exc:
         build(small_site, TODAY)
     assert [str(p) for p in exc.value.errors] == [
-        "content/crafts/sai/index.md:3: products.0: no product has the slug 'nuoc-mam-ky-phuu' (did you mean 'nuoc-mam-ky-phu'?)",
-        "content/products/hong/index.md:3: producer: no producer has the slug 'htx-ky-phuu' (did you mean 'htx-ky-phu'?)",
-        "content/products/hong/index.md:4: commune: 'Xã Không Tồn Tại Ở Đâu' is not one of the 69 current communes of Hà Tĩnh (see the commune list on the site's commune index)",
+        "content/crafts/sai/index.md:3:12: products.0: no product has the slug 'nuoc-mam-ky-phuu' (did you mean 'nuoc-mam-ky-phu'?)",
+        "content/products/hong/index.md:3:1: producer: no producer has the slug 'htx-ky-phuu' (did you mean 'htx-ky-phu'?)",
+        "content/products/hong/index.md:4:1: commune: 'Xã Không Tồn Tại Ở Đâu' is not one of the 69 current communes of Hà Tĩnh (see the commune list on the site's commune index)",
     ]
 
 

@@ -64,7 +64,7 @@ def test_split_commune_in_a_product_is_an_error_listing_candidates(write_site) -
     with pytest.raises(BuildError) as exc:
         load_site(root, dt.date(2026, 11, 30))
     assert [str(e) for e in exc.value.errors] == [
-        "content/products/nuoc-mam-ky-loi/index.md:5: former_address.commune: 'Xã Kỳ Lợi' was split in 2025 between "
+        "content/products/nuoc-mam-ky-loi/index.md:5:3: former_address.commune: 'Xã Kỳ Lợi' was split in 2025 between "
         "Phường Vũng Áng (vung-ang), Phường Sông Trí (song-tri), Phường Hoành Sơn (hoanh-son) "
         "(add 'commune:' with the one where this entry is)"
     ]

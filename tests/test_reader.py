@@ -30,7 +30,7 @@ def test_bom_and_crlf_read_like_a_clean_file() -> None:
     assert entry.meta.name == "Kẹo cu đơ Hà Tĩnh"
     assert entry.meta.commune == "Xã Cẩm Bình"
     assert entry.body == "Kẹo làm từ mật mía, lạc và gừng.\n"
-    assert entry.line_of("recognitions", 0, "stars") == 6
+    assert entry.position("recognitions", 0, "stars") == (6, 5)
 
 
 def test_nfd_text_is_normalised_to_nfc() -> None:
@@ -56,13 +56,13 @@ def test_unclosed_front_matter_names_the_missing_delimiter() -> None:
 
 def test_every_bad_value_is_reported_in_one_run_with_lines() -> None:
     assert messages(read("bad_values.md")) == [
-        "bad_values.md:3: group: must be one of food, beverages, herbal, handicrafts, ornamentals, tourism (got 'drinks-and-snacks')",
-        "bad_values.md:6: recognitions.0.stars: must be 3, 4 or 5 (got '6')",
-        "bad_values.md:8: recognitions.0.date: 2023-02-30 is not a real date",
-        "bad_values.md:9: recognitions.0.kind: must be one of first, renewal, upgrade (got 'firts') (did you mean 'first'?)",
-        "bad_values.md:10: recognitions.1.stars: must be 3, 4 or 5 (got 'ba')",
-        "bad_values.md:11: recognitions.1.date: is not a date (got 'yesterday'); write 2024-10-15 or 15/10/2024",
-        "bad_values.md:12: stras: is not a known field (did you mean 'stars'? It belongs under 'recognitions:')",
+        "bad_values.md:3:1: group: must be one of food, beverages, herbal, handicrafts, ornamentals, tourism (got 'drinks-and-snacks')",
+        "bad_values.md:6:5: recognitions.0.stars: must be 3, 4 or 5 (got '6')",
+        "bad_values.md:8:5: recognitions.0.date: 2023-02-30 is not a real date",
+        "bad_values.md:9:5: recognitions.0.kind: must be one of first, renewal, upgrade (got 'firts') (did you mean 'first'?)",
+        "bad_values.md:10:5: recognitions.1.stars: must be 3, 4 or 5 (got 'ba')",
+        "bad_values.md:11:5: recognitions.1.date: is not a date (got 'yesterday'); write 2024-10-15 or 15/10/2024",
+        "bad_values.md:12:1: stras: is not a known field (did you mean 'stars'? It belongs under 'recognitions:')",
     ]
 
 
@@ -85,10 +85,10 @@ def test_yaml_1_1_traps_keep_the_text_typed(tmp_path: Path) -> None:
 
 def test_yaml_traps_file_as_written_reports_its_unknown_keys() -> None:
     assert messages(read("yaml_traps.md")) == [
-        "yaml_traps.md:7: contact.mobile: is not a known field (check the spelling, or put it under 'extra:')",
-        "yaml_traps.md:8: barcode: is not a known field (check the spelling, or put it under 'extra:')",
-        "yaml_traps.md:10: opening_hours: is not a known field (check the spelling, or put it under 'extra:')",
-        "yaml_traps.md:11: export: is not a known field (check the spelling, or put it under 'extra:')",
+        "yaml_traps.md:7:3: contact.mobile: is not a known field (check the spelling, or put it under 'extra:')",
+        "yaml_traps.md:8:1: barcode: is not a known field (check the spelling, or put it under 'extra:')",
+        "yaml_traps.md:10:1: opening_hours: is not a known field (check the spelling, or put it under 'extra:')",
+        "yaml_traps.md:11:1: export: is not a known field (check the spelling, or put it under 'extra:')",
     ]
 
 
@@ -108,7 +108,7 @@ def test_tabs_get_a_hint(tmp_path: Path) -> None:
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "index.md").write_text("---\nname: A\nrecognitions:\n\t- stars: 3\n---\n", encoding="utf-8")
     [error] = messages(read_entry(tmp_path / "x" / "index.md", tmp_path, "product"))
-    assert error.startswith("x/index.md:4: YAML syntax error:")
+    assert error.startswith("x/index.md:4:1: YAML syntax error:")
     assert error.endswith("(indent with spaces, not tabs)")
 
 
