@@ -1,13 +1,16 @@
-"""Command line: ``build`` (default) | ``serve`` | ``check``."""
+"""Command line: ``build`` (default) | ``serve`` | ``check`` | ``new``."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
 
-from .errors import BuildError, summary_line
+from .errors import BuildError, ContentError, as_github, as_json, summary_line
+
+NEW_KINDS = ("product", "producer", "craft", "fair", "page")
 
 
 def _progress_bar():  # a bar on a terminal, nothing in CI logs
@@ -28,44 +31,67 @@ def _progress_bar():  # a bar on a terminal, nothing in CI logs
     return update
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 content errors, 2 usage)."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the OCOP site from content/ into output/.")
     sub = parser.add_subparsers(dest="command")
-    for name, text in (("build", "build the site into output/"), ("check", "validate content without writing output/"), ("serve", "build, serve on 127.0.0.1 and rebuild on change")):
-        p = sub.add_parser(name, help=text)
+    commands = {
+        "build": "build the site into output/ (the default)",
+        "check": "validate everything without writing output/",
+        "serve": "build, serve on 127.0.0.1 and rebuild on change",
+        "new": "create a new entry from a commented skeleton",
+    }
+    for name, text in commands.items():
+        p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: current folder)")
+        if name == "new":
+            p.add_argument("kind", choices=NEW_KINDS)
+            p.add_argument("name", help='the entry\'s Vietnamese name, in quotes: "Cu đơ Thành Đạt"')
+            continue
         p.add_argument("--now", help="build as of this date (YYYY-MM-DD); default SOURCE_DATE_EPOCH or today")
-        if name != "check":
+        if name in ("build", "serve"):
             p.add_argument("--base-url", help="override base_url of site_config.yaml")
+        if name == "check":
+            p.add_argument("--strict", action="store_true", help="treat warnings as errors (CI)")
+            p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
         if name == "serve":
             p.add_argument("--port", type=int, default=8000)
             p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: only this computer)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 content errors, 2 usage)."""
+    parser = _parser()
     argv = sys.argv[1:] if argv is None else argv
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["build", *argv]  # plain `python build.py [options]` builds
     args = parser.parse_args(argv)
-    command = args.command
     root = args.root.resolve()
-    from .pipeline import build, load_site, resolve_today
+    from .pipeline import build, check, resolve_today
 
     try:
         today = resolve_today(getattr(args, "now", None))
     except ValueError as exc:
         parser.error(f"--now / SOURCE_DATE_EPOCH: {exc}")
-    if command == "serve":
+    if args.command == "new":
+        from .new import NewEntryError, create
+
+        try:
+            path = create(root, args.kind, args.name, today)
+        except NewEntryError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(path.relative_to(root).as_posix())
+        return 0
+    if args.command == "serve":
         from .serve import serve
 
-        return serve(root, today if getattr(args, "now", None) else None, args.host, args.port, args.base_url)
+        return serve(root, today if args.now else None, args.host, args.port, args.base_url)
+    if args.command == "check":
+        return _report_check(check(root, today), args.strict, args.format)
     started = time.perf_counter()
     try:
-        if command == "check":
-            _site, problems = load_site(root, today)
-            for p in problems:
-                print(p)
-            print(f"check: {summary_line(problems)}")
-            return 0
-        result = build(root, today, getattr(args, "base_url", None), progress=_progress_bar())
+        result = build(root, today, args.base_url, progress=_progress_bar())
     except BuildError as exc:
         print(exc.report(), file=sys.stderr)
         print("build failed; output/ was not changed", file=sys.stderr)
@@ -82,3 +108,17 @@ def main(argv: list[str] | None = None) -> int:
         f"{result.images_reused} reused; {summary_line(result.warnings)}"
     )
     return 0
+
+
+def _report_check(problems: list[ContentError], strict: bool, fmt: str) -> int:
+    """Print check results (one line per problem, sorted, then a count); return the exit code."""
+    if strict:
+        problems = [ContentError(*(getattr(p, f) for f in ("path", "line", "column", "field", "message", "hint")), "error") for p in problems]
+    problems = sorted(problems)
+    if fmt == "json":
+        print(json.dumps({"problems": as_json(problems), "summary": summary_line(problems)}, ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            print(as_github(p) if fmt == "github" else p)
+        print(f"check: {summary_line(problems)}")
+    return 1 if any(p.is_error for p in problems) else 0

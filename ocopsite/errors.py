@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,7 +75,35 @@ def summary_line(problems: list[ContentError]) -> str:
 
 def rel(path: Path, root: Path) -> str:
     """Return ``path`` relative to ``root`` in POSIX form (for messages), or as given."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+    try:  # abspath, not resolve: a symlink must be named as the editor sees it
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def as_json(problems: list[ContentError]) -> list[dict]:
+    """Return problems as JSON-ready dicts (for ``check --format json``)."""
+    return [
+        {"path": p.path, "line": p.line, "column": p.column, "field": p.field, "message": p.message, "hint": p.hint, "severity": p.severity}
+        for p in sorted(problems)
+    ]
+
+
+def as_github(problem: ContentError) -> str:
+    """Return a GitHub Actions workflow command that annotates the file in a pull request."""
+
+    def esc(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return esc(text).replace(":", "%3A").replace(",", "%2C")
+
+    where = f"file={prop(problem.path)}"
+    if problem.line:
+        where += f",line={problem.line}"
+        if problem.column:
+            where += f",col={problem.column}"
+    if problem.field:
+        where += f",title={prop(problem.field)}"
+    message = problem.message + (f" ({problem.hint})" if problem.hint else "")
+    return f"::{problem.severity} {where}::{esc(message)}"

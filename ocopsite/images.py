@@ -134,6 +134,27 @@ def process(source: str, stem: str, key: str, settings: ImageSettings, cache_dir
     return result
 
 
+def inspect(source: Path, settings: ImageSettings) -> str | None:
+    """Check a photo without decoding its pixels: format, pixel limit, structure.
+
+    Returns a plain problem message, or None when the file looks like a usable photo.
+    (Truncated pixel data is only found by a full decode, in the build.)
+    """
+    PILImage.MAX_IMAGE_PIXELS = settings.max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(source, formats=OPEN_FORMATS) as im:
+                im.verify()
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        return f"is larger than the limit of {settings.max_pixels:,} pixels (images.max_pixels)"
+    except UnidentifiedImageError:
+        return "is not a JPEG, PNG, WebP or GIF photo"
+    except (OSError, SyntaxError, EOFError) as exc:
+        return f"is damaged or truncated ({exc})"
+    return None
+
+
 def _manifest(cache_dir: Path, key: str) -> Path:
     return cache_dir / f"{key}.json"
 

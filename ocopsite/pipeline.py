@@ -14,7 +14,7 @@ import jinja2
 from .config import load_config
 from .errors import BuildError, ContentError, rel
 from .geography import load_geography
-from .images import prune, run_images
+from .images import inspect, prune, run_images
 from .models import TIMEZONE
 from .reader import read_content
 from .render import fingerprint_assets, render_site
@@ -53,14 +53,32 @@ def _fail_on_errors(problems: list[ContentError]) -> None:
         raise BuildError(problems)
 
 
-def load_site(root: Path, today: dt.date, base_url: str | None = None) -> tuple[Site, list[ContentError]]:
-    """Run load, read and assemble. Raises ``BuildError`` with every error found."""
+def load_site(root: Path, today: dt.date, base_url: str | None = None, fail: bool = True) -> tuple[Site, list[ContentError]]:
+    """Run load, read and assemble. Raises ``BuildError`` with every error found (with
+    ``fail=False``, only for a broken config; content problems are returned)."""
     config = load_config(root, {"base_url": base_url})
     entries, problems, broken = read_content(root, config.max_content_bytes)
     site, more = assemble(root, entries, config, load_geography(config.province_code), today, broken)
     problems += more
-    _fail_on_errors(problems)
+    if fail:
+        _fail_on_errors(problems)
     return site, problems
+
+
+def check(root: Path, today: dt.date) -> list[ContentError]:
+    """Validate config, content, references and photos without writing anything.
+
+    Returns every problem (errors and warnings), sorted.
+    """
+    root = root.resolve()
+    try:
+        site, problems = load_site(root, today, fail=False)
+    except BuildError as exc:  # the config itself is broken
+        return exc.problems
+    for job in site.image_jobs:
+        if message := inspect(job.source, site.config.images):
+            problems.append(ContentError(rel(job.source, root), 0, 0, "", f"the photo {message}", "replace it with a JPEG or PNG photo"))
+    return sorted(problems)
 
 
 def build(

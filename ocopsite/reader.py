@@ -184,7 +184,7 @@ def read_entry(path: Path, root: Path, kind: str, max_bytes: int = MAX_FILE_BYTE
     """Read one content file of ``kind`` into an ``Entry``, or return its errors."""
     _folder, model, bundle = KINDS[kind]
     where = rel(path, root)
-    slug = path.parent.name if bundle else path.stem
+    slug = slugify(path.parent.name if bundle else path.stem)
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -349,26 +349,36 @@ class ReadResult(typing.NamedTuple):
 def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES) -> ReadResult:
     """Read every entry under ``root/content``.
 
-    Also checks that every slug is a lowercase ASCII slug.
+    An entry's slug is made from its folder (or file) name, so ``Cu đơ Thành Đạt/`` and
+    ``cu-do-thanh-dat/`` are the same entry; two entries of a kind whose names give one
+    slug (``Đồng``/``Đông`` → ``dong``) are an error naming both files.
     """
     entries: list[models.Entry] = []
     problems: list[ContentError] = []
     broken: set[tuple[str, str]] = set()
+    found: dict[tuple[str, str], list[Path]] = {}
     for kind, path, problem in iter_content_files(root):
         if problem:
             problems.append(problem)
             continue
         assert path is not None
-        result = read_entry(path, root, kind, max_bytes)
+        name = path.parent.name if KINDS[kind][2] else path.stem
+        found.setdefault((kind, slugify(name)), []).append(path)
+    for (kind, slug), paths in found.items():
+        if not slug:
+            problems.append(ContentError(rel(paths[0], root), 0, 0, "", "the name gives an empty slug", "rename it with letters or digits"))
+            continue
+        if len(paths) > 1:
+            names = " and ".join(rel(p, root) for p in paths)
+            for p in paths:
+                problems.append(ContentError(rel(p, root), 0, 0, "", f"{names} have the same slug '{slug}'", "rename one of them"))
+            broken.add((kind, slug))
+            continue
+        result = read_entry(paths[0], root, kind, max_bytes)
         if isinstance(result, list):
             problems += result
-            broken.add((kind, path.parent.name if KINDS[kind][2] else path.stem))
+            broken.add((kind, slug))
             continue
-        expected = slugify(result.slug)
-        if result.slug != expected:
-            problems.append(
-                ContentError(result.path, 0, 0, "", f"the name '{result.slug}' is not a slug", f"rename it to '{expected}'")
-            )
-            continue
+        result.slug = slug
         entries.append(result)
     return ReadResult(entries, problems, broken)

@@ -16,7 +16,7 @@ from . import models
 from .config import SiteConfig
 from .errors import ContentError
 from .geography import Commune, Geography, PlaceError
-from .vietnamese import sort_key
+from .vietnamese import slugify, sort_key
 
 #: URL sections (Vietnamese first). A page slug may not take one of these.
 SECTIONS = {
@@ -283,8 +283,8 @@ class _Assembler:
         if chosen is None:
             if required:
                 self.error(entry, (), "has no commune", "add 'commune:' (current) or 'former_address:' with the old commune and district")
-            elif not (former and former.district):
-                self.warn(entry, (), "has no commune", "add 'commune:' so it appears on its commune's page")
+            elif not (former and former.district) and "commune" not in meta.model_fields_set:
+                self.warn(entry, (), "has no commune", "add 'commune:' so it appears on its commune's page, or leave 'commune:' empty if it is not known")
         return chosen
 
     def photos(self, entry: models.Entry) -> list[ImageJob]:
@@ -311,7 +311,9 @@ class _Assembler:
         return jobs
 
     def resolve(self, entry: models.Entry, field_name: str, index: int | None, slug: str, table: dict[str, Any], what: str) -> Any:
-        """Resolve a slug reference, or report it with the nearest valid slug."""
+        """Resolve a slug reference (or a name that slugifies to one), or report it with
+        the nearest valid slug."""
+        slug = slugify(slug) or slug
         if slug in table:
             return table[slug]
         if (what, slug) in self.broken:
@@ -362,8 +364,8 @@ def assemble(
             p.producer = a.resolve(e, "producer", None, e.meta.producer, producers, "producer")
             if p.producer:
                 p.producer.products.append(p)
-        else:
-            a.warn(e, (), "has no producer", "add 'producer:' with the slug of its producer")
+        elif "producer" not in e.meta.model_fields_set:  # `producer:` left empty = known to be unknown
+            a.warn(e, (), "has no producer", "add 'producer:' with the slug of its producer, or leave 'producer:' empty if it is not known")
         products[e.slug] = p
 
     crafts = {}
