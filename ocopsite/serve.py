@@ -1,44 +1,206 @@
-"""Live preview: build, serve ``output/`` on 127.0.0.1, rebuild when a source changes."""
+"""Live preview for editors: build, serve ``output/`` on 127.0.0.1, rebuild on change.
+
+livereload watches the sources and reloads the browser; the pages themselves are served
+by ``PreviewApp``, a small WSGI app that serves only files inside ``output/`` (no path
+traversal, no symlinks out) and, while the content is broken, answers every page with a
+readable list of the problems instead of a stale page.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
+import mimetypes
+import os
 import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from livereload import Server
-
-from .errors import BuildError
+from .errors import BuildError, ContentError, summary_line
 
 WATCHED = ("content", "templates", "assets", "site_config.yaml")
+QUIET_SECONDS = 0.3  # a burst of saves closer together than this is one rebuild
+
+
+class PreviewState:
+    """The outcome of the last rebuild: its problems (empty when it succeeded)."""
+
+    def __init__(self) -> None:
+        self.problems: list[ContentError] = []
+        self.crash: str | None = None
+        self.lock = threading.Lock()
+
+    @property
+    def failed(self) -> bool:
+        """Return True when the last rebuild did not produce a site."""
+        return bool(self.crash or any(p.is_error for p in self.problems))
+
+
+class PreviewApp:
+    """WSGI app serving ``output`` read-only, or the error page after a failed rebuild."""
+
+    def __init__(self, output: Path, state: PreviewState) -> None:
+        self.output, self.state = output, state
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        """Answer one request (GET/HEAD only)."""
+        if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
+            return self._send(start_response, "405 Method Not Allowed", b"method not allowed\n", "text/plain")
+        raw = environ.get("PATH_INFO", "/")
+        try:  # WSGI gives the path as latin-1 decoded bytes
+            path = raw.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            path = raw
+        target = self.resolve(path)
+        if target is None:
+            return self._send(start_response, "403 Forbidden", b"forbidden\n", "text/plain")
+        is_page = target.suffix == ".html" or not target.suffix
+        if self.state.failed and is_page:
+            return self._send(start_response, "500 Internal Server Error", self.error_page(), "text/html; charset=utf-8")
+        if not target.is_file():
+            page = self.output / "404.html"
+            body = page.read_bytes() if page.is_file() else b"not found\n"
+            return self._send(start_response, "404 Not Found", body, "text/html; charset=utf-8")
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/xml", "application/json", "image/svg+xml"):
+            kind += "; charset=utf-8"
+        return self._send(start_response, "200 OK", target.read_bytes(), kind, environ.get("REQUEST_METHOD") == "HEAD")
+
+    def resolve(self, path: str) -> Path | None:
+        """Map a URL path to a file inside ``output``; None when it would leave it.
+
+        ``..`` segments, backslashes, NUL bytes and symlinks pointing outside are refused.
+        """
+        if "\x00" in path or "\\" in path:
+            return None
+        parts = [p for p in path.split("/") if p not in ("", ".")]
+        if any(p == ".." or ":" in p for p in parts):
+            return None
+        root = self.output.resolve()
+        target = self.output.joinpath(*parts)
+        if target.is_dir():
+            target = target / "index.html"
+        try:
+            real = target.resolve()
+        except OSError:
+            return None
+        if not real.is_relative_to(root):
+            return None
+        return target
+
+    def error_page(self) -> bytes:
+        """Return the HTML page listing the problems of the last rebuild."""
+        with self.state.lock:
+            problems, crash = list(self.state.problems), self.state.crash
+        items = "".join(
+            f"<li{' class=warn' if not p.is_error else ''}><code>{html.escape(str(p))}</code></li>" for p in problems
+        )
+        detail = f"<pre>{html.escape(crash)}</pre>" if crash else f"<p>{html.escape(summary_line(problems))}</p><ol>{items}</ol>"
+        return (
+            "<!doctype html><html lang=vi><head><meta charset=utf-8>"
+            "<meta name=viewport content='width=device-width, initial-scale=1'><title>Lỗi nội dung — xem trước</title>"
+            "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}"
+            "h1{color:#a11}li{margin:.4rem 0}code{white-space:pre-wrap;word-break:break-word}.warn{color:#555}</style>"
+            "</head><body><h1>Chưa xem trước được: nội dung có lỗi</h1>"
+            "<p>Sửa các lỗi dưới đây rồi lưu file; trang sẽ tự tải lại. "
+            "(The content has errors; fix them and save, the page reloads by itself.)</p>"
+            f"{detail}</body></html>"
+        ).encode("utf-8")
+
+    @staticmethod
+    def _send(start_response: Callable, status: str, body: bytes, kind: str, head: bool = False) -> list[bytes]:
+        start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")])
+        return [] if head else [body]
+
+
+def _snapshot(root: Path) -> dict[str, float]:
+    """Return the modification time of every watched source file."""
+    seen: dict[str, float] = {}
+    for name in WATCHED:
+        top = root / name
+        paths = [top] if top.is_file() else (p for p in top.rglob("*") if p.is_file()) if top.is_dir() else []
+        for p in paths:
+            try:
+                seen[str(p)] = p.stat().st_mtime_ns
+            except OSError:
+                pass
+    return seen
+
+
+class Rebuilder:
+    """Rebuild after changes: wait until saves stop, build once, repeat if sources changed
+    during the build. Runs one rebuild at a time."""
+
+    def __init__(self, root: Path, today: dt.date | None, base_url: str, state: PreviewState) -> None:
+        self.root, self.today, self.base_url, self.state = root, today, base_url, state
+        self.builds = 0
+        self._running = threading.Lock()
+
+    def wait_quiet(self, quiet: float = QUIET_SECONDS, limit: float = 5.0) -> dict[str, float]:
+        """Wait until no watched file changed for ``quiet`` seconds (at most ``limit``)."""
+        before, started = _snapshot(self.root), time.monotonic()
+        while time.monotonic() - started < limit:
+            time.sleep(quiet)
+            now = _snapshot(self.root)
+            if now == before:
+                return now
+            before = now
+        return before
+
+    def __call__(self) -> None:
+        """Rebuild (the livereload task)."""
+        from .pipeline import build, resolve_today
+
+        with self._running:
+            while True:
+                sources = self.wait_quiet() if self.builds else _snapshot(self.root)
+                self.builds += 1
+                try:
+                    result = build(self.root, self.today or resolve_today(), self.base_url)
+                except BuildError as exc:
+                    self._record(exc.problems, None)
+                    print(exc.report(), file=sys.stderr)
+                    print("rebuild failed; the browser shows the errors", file=sys.stderr)
+                except Exception as exc:  # the preview must survive anything a rebuild throws
+                    self._record([], f"{type(exc).__name__}: {exc}")
+                    print(f"rebuild crashed: {exc!r}", file=sys.stderr)
+                else:
+                    self._record(result.warnings, None)
+                    print(f"rebuilt {result.files} files; {summary_line(result.warnings)}", flush=True)
+                if _snapshot(self.root) == sources:
+                    return
+
+    def _record(self, problems: list[ContentError], crash: str | None) -> None:
+        with self.state.lock:
+            self.state.problems, self.state.crash = sorted(problems), crash
 
 
 def serve(root: Path, today: dt.date | None, host: str, port: int, base_url: str | None) -> int:
-    """Serve until interrupted. A failed rebuild prints its errors and keeps the last good
-    site online. Returns the exit code."""
-    from .pipeline import build, resolve_today
+    """Serve until interrupted. Returns the exit code."""
+    from livereload import Server
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {host} makes the preview reachable from other computers", file=sys.stderr)
     local = base_url or f"http://{'127.0.0.1' if host in ('127.0.0.1', 'localhost') else host}:{port}/"
-
-    def rebuild() -> None:
-        try:
-            result = build(root, today or resolve_today(), local)
-        except BuildError as exc:
-            print(exc.report(), file=sys.stderr)
-            print("rebuild failed; still serving the last good site", file=sys.stderr)
-            return
-        except Exception as exc:  # the preview must survive anything a rebuild throws
-            print(f"rebuild crashed: {exc!r}; still serving the last good site", file=sys.stderr)
-            return
-        print(f"rebuilt {result.files} files ({len(result.warnings)} warnings)")
-
+    state = PreviewState()
+    rebuild = Rebuilder(root, today, local, state)
     rebuild()
     output = root / "output"
     output.mkdir(exist_ok=True)
-    server = Server()
-    for name in WATCHED:
-        server.watch(str(root / name), rebuild, delay=0.3)
-    server.serve(root=str(output), host=host, port=port, open_url_delay=None, default_filename="index.html")
+    server = Server(app=PreviewApp(output, state))
+    # One task for all sources, so a change touching several folders rebuilds once.
+    server.watcher.ignore_dirs("output", ".cache", ".git", "__pycache__", "node_modules")
+    server.watch(str(root), rebuild, delay=0.1, ignore=lambda p: not _is_source(root, p))
+    print(f"serving {local} (Ctrl+C to stop)", flush=True)
+    server.serve(root=str(output), host=host, port=port, open_url_delay=None)
     return 0
+
+
+def _is_source(root: Path, path: str) -> bool:
+    rel = os.path.relpath(path, root).replace(os.sep, "/")
+    name = rel.rsplit("/", 1)[-1]
+    if name.startswith(".") or name.endswith(("~", ".swp", ".swo", ".tmp")):
+        return False
+    return rel == "site_config.yaml" or rel.split("/", 1)[0] in WATCHED

@@ -1,0 +1,154 @@
+"""Live preview: the WSGI app's path safety and error page, debounced rebuilds, and the
+real ``build.py serve`` process driven over HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ocopsite.errors import ContentError
+from ocopsite.pipeline import build
+from ocopsite.serve import PreviewApp, PreviewState, Rebuilder
+
+from .conftest import PROJECT, TODAY
+
+
+def call(app: PreviewApp, path: str) -> tuple[str, bytes]:
+    result: dict = {}
+
+    def start_response(status, headers):
+        result["status"] = status
+
+    body = b"".join(app({"REQUEST_METHOD": "GET", "PATH_INFO": path.encode("utf-8").decode("latin-1")}, start_response))
+    return result["status"], body
+
+
+@pytest.fixture
+def app(small_site: Path, tmp_path: Path) -> PreviewApp:
+    build(small_site, TODAY)
+    (tmp_path / "secret.txt").write_text("secret")
+    os.symlink(tmp_path / "secret.txt", small_site / "output" / "leak.txt")
+    return PreviewApp(small_site / "output", PreviewState())
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/", "200 OK"),
+        ("/san-pham/nuoc-mam-ky-phu/", "200 OK"),
+        ("/san-pham/nuoc-mam-ky-phu", "200 OK"),
+        ("/khong-co/", "404 Not Found"),
+        ("/../secret.txt", "403 Forbidden"),
+        ("/san-pham/../../secret.txt", "403 Forbidden"),
+        ("/..%2f..%2fsecret.txt", "404 Not Found"),  # not decoded twice: a plain missing name
+        ("//etc/passwd", "404 Not Found"),
+        ("/leak.txt", "403 Forbidden"),  # a symlink out of output/
+        ("/a\\..\\..\\secret.txt", "403 Forbidden"),
+        ("/x\x00.html", "403 Forbidden"),
+        ("/C:/Windows/win.ini", "403 Forbidden"),
+    ],
+)
+def test_preview_serves_only_files_inside_output(app: PreviewApp, path: str, status: str) -> None:
+    got, body = call(app, path)
+    assert got == status
+    assert b"secret" not in body
+
+
+def test_failed_rebuild_shows_the_errors_instead_of_a_stale_page(app: PreviewApp) -> None:
+    app.state.problems = [ContentError("content/pages/x.md", 2, 8, "title", "is required", "add a line 'title: …'")]
+    status, body = call(app, "/san-pham/")
+    assert status == "500 Internal Server Error"
+    text = body.decode()
+    assert "Chưa xem trước được" in text
+    assert "content/pages/x.md:2:8: title: is required (add a line &#x27;title: …&#x27;)" in text
+    assert "Nước mắm Kỳ Phú" not in text
+    assert call(app, "/assets/img/logo.svg")[0] == "200 OK", "assets still load"
+    app.state.problems = []
+    assert call(app, "/san-pham/")[0] == "200 OK"
+
+
+def test_a_burst_of_saves_is_one_rebuild(small_site: Path) -> None:
+    state = PreviewState()
+    rebuild = Rebuilder(small_site, TODAY, "http://127.0.0.1:8000/", state)
+    rebuild()
+    assert rebuild.builds == 1
+    page = small_site / "content/pages/gioi-thieu.md"
+
+    def save_five_times() -> None:
+        for i in range(5):
+            page.write_text(page.read_text(encoding="utf-8") + f"\nLần lưu {i}.\n", encoding="utf-8")
+            time.sleep(0.1)
+
+    saver = threading.Thread(target=save_five_times)
+    saver.start()
+    time.sleep(0.05)
+    rebuild()
+    saver.join()
+    assert rebuild.builds == 2
+    assert "Lần lưu 4." in (small_site / "output/gioi-thieu/index.html").read_text(encoding="utf-8")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def _wait_for(predicate, timeout: float = 15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def test_serve_process_rebuilds_shows_errors_and_recovers(small_site: Path) -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(small_site), "--port", str(port), "--now", "2026-11-30"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        def up():
+            try:
+                return _get(base + "/")
+            except OSError:
+                return None
+
+        status, body = _wait_for(up)
+        assert status == 200 and "livereload.js" in body
+        with socket.create_connection(("127.0.0.1", port)) as s:  # a raw request, not normalised by a client
+            s.sendall(b"GET /../../../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            reply = s.recv(200)
+        assert reply.startswith(b"HTTP/1.1 403")
+        page = small_site / "content/pages/gioi-thieu.md"
+        good = page.read_text(encoding="utf-8")
+        page.write_text("---\ntitle: [không đóng\n---\n", encoding="utf-8")
+        status, body = _wait_for(lambda: (r := _get(base + "/gioi-thieu/"))[0] == 500 and r)
+        assert "content/pages/gioi-thieu.md:2:" in body
+        page.write_text(good.replace("Trang giới thiệu", "Trang đã sửa"), encoding="utf-8")
+        status, body = _wait_for(lambda: (r := _get(base + "/gioi-thieu/"))[0] == 200 and r)
+        assert "Trang đã sửa" in body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
