@@ -31,7 +31,7 @@ def _progress_bar():  # a bar on a terminal, nothing in CI logs
     return update
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(default_root: Path) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the OCOP site from content/ into output/.")
     sub = parser.add_subparsers(dest="command")
     commands = {
@@ -42,12 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     }
     for name, text in commands.items():
         p = sub.add_parser(name, help=text, description=text)
-        p.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: current folder)")
+        p.add_argument("--root", type=Path, default=default_root, help=f"project folder (default: {default_root})")
         if name == "new":
             p.add_argument("kind", choices=NEW_KINDS)
             p.add_argument("name", help='the entry\'s Vietnamese name, in quotes: "Cu đơ Thành Đạt"')
             continue
-        p.add_argument("--now", help="build as of this date (YYYY-MM-DD); default SOURCE_DATE_EPOCH or today")
+        p.add_argument("--now", help="build as of this date (2026-11-30 or 30/11/2026); default SOURCE_DATE_EPOCH or today")
         if name in ("build", "serve"):
             p.add_argument("--base-url", help="override base_url of site_config.yaml")
         if name == "check":
@@ -59,9 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 content errors, 2 usage)."""
-    parser = _parser()
+def main(argv: list[str] | None = None, default_root: Path | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 content errors, 2 usage).
+
+    ``default_root`` is the project folder when ``--root`` is not given (``build.py``
+    passes its own folder, so it works from any current directory).
+    """
+    parser = _parser(default_root or Path.cwd())
     argv = sys.argv[1:] if argv is None else argv
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["build", *argv]  # plain `python build.py [options]` builds
@@ -73,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         today = resolve_today(getattr(args, "now", None))
     except ValueError as exc:
         parser.error(f"--now / SOURCE_DATE_EPOCH: {exc}")
+    if not (root / "site_config.yaml").is_file() and args.command != "new":
+        print(f"error: {root} has no site_config.yaml; run this in the project folder or give --root", file=sys.stderr)
+        return 2
     if args.command == "new":
         from .new import NewEntryError, create
 
@@ -93,8 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = build(root, today, args.base_url, progress=_progress_bar())
     except BuildError as exc:
-        print(exc.report(), file=sys.stderr)
-        print("build failed; output/ was not changed", file=sys.stderr)
+        # warnings first, errors last: the errors are what the editor sees above the prompt
+        for p in sorted(exc.problems, key=lambda p: (p.is_error, p)):
+            print(p, file=sys.stderr)
+        print(f"build failed: {summary_line(exc.problems)}; output/ was not changed", file=sys.stderr)
         return 1
     for w in result.warnings:
         print(w, file=sys.stderr)

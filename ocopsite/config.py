@@ -83,11 +83,15 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
     except _Problem as p:
         raise BuildError([p.error(CONFIG_FILE)]) from None
     errors = [p.error(CONFIG_FILE) for p in problems]
-    data.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    data.update(given)
     try:
         config = SiteConfig.model_validate(data)
     except ValidationError as exc:
-        errors += validation_errors(exc, SiteConfig, CONFIG_FILE, lines)
+        for e in validation_errors(exc, SiteConfig, CONFIG_FILE, lines):
+            if e.field in given:  # the value came from the command line, not the file
+                e = ContentError("command line", 0, 0, "--" + e.field.replace("_", "-"), e.message, e.hint)
+            errors.append(e)
     if errors:
         raise BuildError(errors)
     return config

@@ -23,8 +23,8 @@ from pydantic_core import PydanticCustomError
 from .i18n import _
 
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-#: A recognition is valid for 36 months from its decision date (Decision 148/QĐ-TTg, 2023,
-#: and 1048/QĐ-TTg, 2019; MISSION.md "Validity").
+#: A recognition is valid for 36 months from its decision date (the OCOP criteria and
+#: rating rules, Decision 1048/QĐ-TTg of 2019 and Decision 148/QĐ-TTg of 24/02/2023).
 VALIDITY_MONTHS = 36
 
 
@@ -223,6 +223,40 @@ def parse_year(value: Any) -> int:
     return int(text)
 
 
+_PHONE = re.compile(r"^\+?[0-9][0-9 .()-]{5,19}$")
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+
+def check_url(value: Any) -> Any:
+    """Accept only ``http(s)://`` addresses: a link must never run script (``javascript:``)."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not re.match(r"^https?://[^\s<>\"']+$", text, re.I):
+        raise PydanticCustomError("url", "must be a web address starting with https:// (got '{value}')", {"value": text})
+    return text
+
+
+def check_phone(value: Any) -> Any:
+    """Accept a phone number as typed (digits, spaces, dots, dashes, a leading +)."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not _PHONE.match(text):
+        raise PydanticCustomError("phone", "is not a phone number (got '{value}'); write it like 0912 345 678", {"value": text})
+    return text
+
+
+def check_email(value: Any) -> Any:
+    """Accept an e-mail address of the form ``name@domain.tld``."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not _EMAIL.match(text):
+        raise PydanticCustomError("email", "is not an e-mail address (got '{value}')", {"value": text})
+    return text
+
+
 def as_list(value: Any) -> Any:
     """Accept a single text where a list is expected (``standards: VietGAP``)."""
     if isinstance(value, str):
@@ -236,6 +270,10 @@ Vnd = Annotated[int, BeforeValidator(parse_vnd)]
 DateField = Annotated[dt.date, BeforeValidator(parse_date)]
 EventTime = Annotated[dt.datetime | dt.date, BeforeValidator(parse_event_time)]
 TextList = Annotated[list[str], BeforeValidator(as_list)]
+Url = Annotated[str, BeforeValidator(check_url)]
+UrlList = Annotated[list[Url], BeforeValidator(as_list)]
+Phone = Annotated[str, BeforeValidator(check_phone)]
+Email = Annotated[str, BeforeValidator(check_email)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -260,11 +298,11 @@ class ImageRef(FrontMatter):
 class Contact(FrontMatter):
     """Ways to reach a producer; phone numbers stay text exactly as typed."""
 
-    phone: str | None = None
-    zalo: str | None = None
-    email: str | None = None
-    website: str | None = None
-    facebook: str | None = None
+    phone: Phone | None = None
+    zalo: Phone | None = None
+    email: Email | None = None
+    website: Url | None = None
+    facebook: Url | None = None
 
 
 class Price(FrontMatter):
@@ -327,7 +365,7 @@ class ProductMeta(Located):
     standards: TextList = []
     where_to_buy: TextList = []
     tags: TextList = []
-    sources: TextList = []
+    sources: UrlList = []
     draft: bool = False
     extra: dict[str, Any] = {}
 
@@ -344,7 +382,7 @@ class ProducerMeta(Located):
     startup_cooperative: Year | None = None
     summary: str | None = None
     images: list[ImageRef] = []
-    sources: TextList = []
+    sources: UrlList = []
     draft: bool = False
     extra: dict[str, Any] = {}
 
@@ -354,7 +392,7 @@ class CommuneMeta(FrontMatter):
 
     summary: str | None = None
     images: list[ImageRef] = []
-    sources: TextList = []
+    sources: UrlList = []
     extra: dict[str, Any] = {}
 
 
@@ -370,7 +408,7 @@ class CraftMeta(Located):
     products: TextList = []
     summary: str | None = None
     images: list[ImageRef] = []
-    sources: TextList = []
+    sources: UrlList = []
     draft: bool = False
     extra: dict[str, Any] = {}
 
@@ -388,10 +426,10 @@ class FairMeta(FrontMatter):
     booths: Annotated[int, Field(ge=0)] | None = None
     producers: TextList = []
     products: TextList = []
-    website: str | None = None
+    website: Url | None = None
     summary: str | None = None
     images: list[ImageRef] = []
-    sources: TextList = []
+    sources: UrlList = []
     draft: bool = False
     extra: dict[str, Any] = {}
 
@@ -407,7 +445,10 @@ class PageMeta(FrontMatter):
 
     title: Text
     summary: str | None = None
+    #: Position in the main menu (lower first); pages without it are only in the footer.
     menu: int | None = None
+    #: Short label for the menu (default: the title).
+    menu_title: str | None = None
     draft: bool = False
     extra: dict[str, Any] = {}
 

@@ -14,8 +14,11 @@ import jinja2
 from .config import load_config
 from .errors import BuildError, ContentError, rel
 from .geography import load_geography
-from .images import inspect, prune, run_images
-from .models import TIMEZONE
+from .cards import run_cards, specs_for
+from .images import image_hint, inspect, prune, run_images
+from pydantic_core import PydanticCustomError
+
+from .models import TIMEZONE, parse_date
 from .reader import read_content
 from .render import fingerprint_assets, render_site
 from .site import Site, assemble
@@ -42,7 +45,10 @@ def resolve_today(now: str | None = None, environ: dict[str, str] | None = None)
     """
     environ = os.environ if environ is None else environ
     if now:
-        return dt.date.fromisoformat(now)
+        try:
+            return parse_date(now)
+        except PydanticCustomError as exc:
+            raise ValueError(str(exc)) from None
     if epoch := environ.get("SOURCE_DATE_EPOCH"):
         return dt.datetime.fromtimestamp(int(epoch), TIMEZONE).date()
     return dt.datetime.now(TIMEZONE).date()
@@ -75,10 +81,15 @@ def check(root: Path, today: dt.date) -> list[ContentError]:
         site, problems = load_site(root, today, fail=False)
     except BuildError as exc:  # the config itself is broken
         return exc.problems
+    return sorted(problems + _inspect_photos(site, root))
+
+
+def _inspect_photos(site: Site, root: Path) -> list[ContentError]:
+    problems = []
     for job in site.image_jobs:
         if message := inspect(job.source, site.config.images):
-            problems.append(ContentError(rel(job.source, root), 0, 0, "", f"the photo {message}", "replace it with a JPEG or PNG photo"))
-    return sorted(problems)
+            problems.append(ContentError(rel(job.source, root), 0, 0, "", f"the photo {message}", image_hint(message)))
+    return problems
 
 
 def build(
@@ -102,12 +113,17 @@ def build(
         timings[stage] = now - clock
         clock = now
 
-    site, problems = load_site(root, today, base_url)
+    site, problems = load_site(root, today, base_url, fail=False)
+    if any(p.is_error for p in problems):  # report photo problems in the same run
+        raise BuildError(problems + _inspect_photos(site, root))
     lap("read+assemble")
     report = run_images(site.image_jobs, site.config.images, root, site.config.base_path, progress=progress)
     problems += report.problems
     _fail_on_errors(problems)
     site.images = report.images
+    cards, card_files, report.cards_drawn = run_cards(specs_for(site, root), root)
+    site.cards = cards
+    report.used_files |= card_files
     lap("images")
     assets = fingerprint_assets(root / "assets")
     files = render(site, root, assets)

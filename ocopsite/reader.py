@@ -68,7 +68,7 @@ def decode(data: bytes) -> str:
         guess = ""
         try:
             data.decode("cp1258")
-            guess = " (it looks like Windows-1258 or another old Vietnamese encoding)"
+            guess = "; it looks like Windows-1258 or another old Vietnamese encoding"
         except UnicodeDecodeError:
             pass
         raise _Problem(

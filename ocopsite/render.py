@@ -26,6 +26,8 @@ from .vietnamese import format_date, format_date_range, format_number, format_vn
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 FINGERPRINTED = {".css", ".js"}
+#: Asset folders used only while building (the share-card fonts), never published.
+BUILD_ONLY_ASSETS = ("fonts/",)
 #: Tags and attributes editors may use in Markdown bodies; everything else is removed.
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
@@ -51,6 +53,8 @@ class PageInfo:
     description: str = ""
     crumbs: list[Crumb] | None = None
     kind: str = "page"
+    #: Share card URL path (1200×630) for Open Graph, when the page has one.
+    image: str | None = None
 
 
 @dataclass
@@ -85,10 +89,24 @@ def paginate(items: list[Any], size: int, base: str) -> Iterator[Paginator]:
         yield Paginator(items[(n - 1) * size : n * size], n, count, len(items), base)
 
 
-def render_markdown(text: str) -> Markup:
-    """Render a Markdown body to sanitised HTML (no script, handlers or unsafe URLs)."""
+def render_markdown(text: str, base_path: str = "/") -> Markup:
+    """Render a Markdown body to sanitised HTML (no script, handlers or unsafe URLs).
+
+    Site-absolute links (``/san-pham/``) get the base path, so they work under a sub-path.
+    """
+
+    def rebase(tag: str, attr: str, value: str) -> str:
+        if attr in ("href", "src") and value.startswith("/") and not value.startswith("//"):
+            return base_path + value[1:]
+        return value
+
     html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
-    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer", url_schemes={"http", "https", "mailto", "tel"}))
+    return Markup(
+        nh3.clean(
+            html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer",
+            url_schemes={"http", "https", "mailto", "tel"}, attribute_filter=rebase,
+        )
+    )
 
 
 def fingerprint_assets(assets_dir: Path) -> dict[str, tuple[Path, str]]:
@@ -104,6 +122,8 @@ def fingerprint_assets(assets_dir: Path) -> dict[str, tuple[Path, str]]:
         if not path.is_file() or path.name.startswith(".") or path.is_symlink():
             continue
         name = path.relative_to(assets_dir).as_posix()
+        if name.startswith(BUILD_ONLY_ASSETS):
+            continue
         published = name
         if path.suffix in FINGERPRINTED:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
@@ -128,7 +148,8 @@ class Renderer:
         )
         self.env.install_gettext_translations(translations(site.config.language), newstyle=True)  # type: ignore[attr-defined]
         self.env.filters.update(
-            date=format_date, date_range=format_date_range, number=format_number, vnd=format_vnd, markdown=render_markdown,
+            date=format_date, date_range=format_date_range, number=format_number, vnd=format_vnd,
+            markdown=lambda text: render_markdown(text, self.base_path),
         )
         self.env.globals.update(
             site=site, config=site.config, today=site.today, url=self.url, abs_url=self.abs_url, asset=self.asset,
@@ -186,7 +207,8 @@ def render_site(site: Site, templates_dir: Path, assets: dict[str, tuple[Path, s
 
     def entry(node: Any, parent: Crumb, template: str, description: str, kind: str, **ctx: Any) -> None:
         crumbs = [home, parent, *ctx.pop("extra_crumbs", []), Crumb(node.name)]
-        emit(node.url, template, PageInfo(node.name, node.url, description, crumbs, kind), **ctx)
+        card = site.cards.get(f"{SECTIONS[kind]}-{node.slug}") if kind in ("product", "fair") else None
+        emit(node.url, template, PageInfo(node.name, node.url, description, crumbs, kind, card), **ctx)
 
     def listing(url: str, title: str, items: list, crumbs: list[Crumb], description: str, **ctx: Any) -> None:
         for pager in paginate(items, size, url):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import mimetypes
+import socket
 import os
 import sys
 import threading
@@ -184,6 +185,12 @@ def serve(root: Path, today: dt.date | None, host: str, port: int, base_url: str
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {host} makes the preview reachable from other computers", file=sys.stderr)
     local = base_url or f"http://{'127.0.0.1' if host in ('127.0.0.1', 'localhost') else host}:{port}/"
+    try:  # fail early and plainly, before building, if the port is taken
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        print(f"error: cannot listen on {host}:{port} ({exc.strerror}); try another port with --port {port + 1}", file=sys.stderr)
+        return 2
     state = PreviewState()
     rebuild = Rebuilder(root, today, local, state)
     rebuild()

@@ -29,6 +29,8 @@ SECTIONS = {
     "group": "nhom",
 }
 RESERVED_SLUGS = set(SECTIONS.values()) | {"assets", "anh", "404", "sitemap", "robots", "en"}
+#: Product slugs taken by the catalogue's own pages (/san-pham/het-han/, /san-pham/trang/2/).
+RESERVED_PRODUCT_SLUGS = {"het-han", "trang"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 
 
@@ -78,10 +80,9 @@ class Product(Node):
         """Return the stars of the latest still-valid recognition, or None if all expired."""
         return self.current.stars if self.current else None
 
-    @property
-    def status(self) -> str:
-        """Return ``valid`` or ``expired``."""
-        return "valid" if self.current else "expired"
+    status: str = "expired"
+    """``valid`` (a recognition in force), ``upcoming`` (only recognitions dated after the
+    build date) or ``expired``; set by ``assemble``."""
 
     @property
     def latest(self) -> models.Recognition:
@@ -189,6 +190,8 @@ class Site:
     pages: list[Page]
     communes: list[CommunePage]
     images: dict[Path, models.Image] = field(default_factory=dict)
+    #: Share card URL by card stem (``san-pham-<slug>``, ``hoi-cho-<slug>``), set by the build.
+    cards: dict[str, str] = field(default_factory=dict)
 
     @property
     def current_products(self) -> list[Product]:
@@ -198,7 +201,7 @@ class Site:
     @property
     def expired_products(self) -> list[Product]:
         """Return the products whose every recognition has expired."""
-        return [p for p in self.products if not p.current]
+        return [p for p in self.products if p.status == "expired"]
 
     def products_by_stars(self) -> dict[int, list[Product]]:
         """Return current products keyed by current stars (5, 4, 3)."""
@@ -238,6 +241,7 @@ class _Assembler:
         self.root, self.config, self.geo, self.today = root, config, geography, today
         self.problems: list[ContentError] = []
         self.broken: set[tuple[str, str]] = set()
+        self.drafts: set[tuple[str, str]] = set()
 
     def error(self, entry: models.Entry, field_path: tuple, message: str, hint: str = "", severity: str = "error") -> None:
         self.problems.append(
@@ -305,7 +309,7 @@ class _Assembler:
                 self.error(entry, where, f"'{src}' is not a photo", "use a .jpg, .png, .webp or .gif file")
                 continue
             if not path.is_file():
-                self.error(entry, where, f"'{src}' is not in the folder {entry.path.rsplit('/', 1)[0]}/", "check the file name (letter case matters)")
+                self.error(entry, where, f"'{src}' is not in the folder {entry.path.rsplit('/', 1)[0]}/", "check the file name; letter case matters")
                 continue
             jobs.append(ImageJob(path.resolve(), ref.alt, entry.path))
         return jobs
@@ -317,6 +321,10 @@ class _Assembler:
         if slug in table:
             return table[slug]
         if (what, slug) in self.broken:
+            return None
+        where = (field_name,) if index is None else (field_name, index)
+        if (what, slug) in self.drafts:
+            self.warn(entry, where, f"the {what} '{slug}' is a draft, so it is not linked yet", "publish it by removing 'draft: true' from it")
             return None
         where = (field_name,) if index is None else (field_name, index)
         close = difflib.get_close_matches(slug, list(table), n=1, cutoff=0.6)
@@ -344,6 +352,7 @@ def assemble(
     by_kind: dict[str, list[models.Entry]] = {k: [] for k in ("product", "producer", "craft", "fair", "page", "commune")}
     for e in entries:
         if getattr(e.meta, "draft", False):
+            a.drafts.add((e.kind, e.slug))
             continue
         by_kind[e.kind].append(e)
 
@@ -357,8 +366,16 @@ def assemble(
             (models.Recognition(**dict(r)) for r in e.meta.recognitions),
             key=lambda r: r.date, reverse=True,
         )
+        if e.slug in RESERVED_PRODUCT_SLUGS:
+            a.error(e, (), f"the name '{e.slug}' is reserved for a page of the catalogue", "rename the folder")
+            continue
         valid = [r for r in recs if r.is_valid(today)]
+        future = [r for r in recs if r.date.value > today]
+        for i, r in enumerate(e.meta.recognitions):
+            if r.date.value > today:
+                a.warn(e, ("recognitions", i, "date"), f"is after the build date {today.isoformat()}", "check the year; it is shown as not yet in force")
         p = Product(e.slug, url_of("product", e.slug), e, a.photos(e), meta=e.meta, recognitions=recs, current=valid[0] if valid else None)
+        p.status = "valid" if valid else "upcoming" if future else "expired"
         p.commune = a.locate(e, required=True)
         if e.meta.producer:
             p.producer = a.resolve(e, "producer", None, e.meta.producer, producers, "producer")
@@ -435,7 +452,15 @@ def assemble(
     for cp in site.communes:
         cp.fairs.sort(key=lambda f: (f.start, f.slug), reverse=True)
     _unreferenced_photos(a, [*by_kind["product"], *by_kind["producer"], *by_kind["craft"], *by_kind["fair"]])
+    _body_images(a, [e for kind in by_kind.values() for e in kind])
     return site, a.problems
+
+
+def _body_images(a: _Assembler, entries: list[models.Entry]) -> None:
+    """Warn about Markdown images in a body: they are not published (photos go in ``images``)."""
+    for e in entries:
+        if "![" in e.body:
+            a.warn(e, (), "a picture written in the text (![…](…)) is not shown", "list the photo under 'images:' instead")
 
 
 def _unreferenced_photos(a: _Assembler, bundles: list[models.Entry]) -> None:

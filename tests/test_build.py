@@ -222,3 +222,49 @@ def test_files_no_longer_produced_disappear(small_site: Path) -> None:
     build(small_site, TODAY)
     assert not (small_site / "output/san-pham/keo-cu-do").exists()
     assert not list(small_site.glob(".output.*")), "no staging debris"
+
+
+def test_a_draft_is_not_linked_and_says_so(small_site: Path) -> None:
+    producer = small_site / "content/producers/htx-ky-phu/index.md"
+    producer.write_text(producer.read_text(encoding="utf-8").replace("type: cooperative", "type: cooperative\ndraft: true"), encoding="utf-8")
+    result = build(small_site, TODAY)
+    assert "content/products/nuoc-mam-ky-phu/index.md:4:1: producer: the producer 'htx-ky-phu' is a draft, so it is not linked yet " \
+        "(publish it by removing 'draft: true' from it)" in [str(w).removeprefix("warning: ") for w in result.warnings]
+    assert not (small_site / "output/chu-the/htx-ky-phu").exists()
+    assert "/chu-the/htx-ky-phu/" not in page(small_site, "san-pham/nuoc-mam-ky-phu/index.html")
+
+
+def test_catalogue_page_names_are_reserved_for_products(small_site: Path) -> None:
+    write_files(small_site, {"content/products/het-han/index.md": "---\nname: Hết hạn\ncommune: cam-binh\nproducer:\nrecognitions: [{stars: 3, date: 2025}]\n---\n"})
+    with pytest.raises(BuildError) as exc:
+        build(small_site, TODAY)
+    assert [str(e) for e in exc.value.errors] == [
+        "content/products/het-han/index.md:1:1: the name 'het-han' is reserved for a page of the catalogue (rename the folder)"
+    ]
+
+
+def test_a_recognition_after_the_build_date_is_not_yet_in_force(small_site: Path) -> None:
+    write_files(small_site, {"content/products/moi/index.md": "---\nname: Sản phẩm mới\ncommune: cam-binh\nproducer:\nrecognitions:\n  - {stars: 4, date: 15/01/2027}\n---\n"})
+    result = build(small_site, TODAY)
+    assert "warning: content/products/moi/index.md:6:16: recognitions.0.date: is after the build date 2026-11-30 " \
+        "(check the year; it is shown as not yet in force)" in [str(w) for w in result.warnings]
+    html = page(small_site, "san-pham/moi/index.html")
+    assert "Chưa có hiệu lực" in html and "Có hiệu lực từ 15/01/2027" in html
+    assert "Sản phẩm mới" not in page(small_site, "san-pham/het-han/index.html")
+
+
+def test_markdown_links_follow_the_base_path_and_unsafe_fields_are_refused(small_site: Path) -> None:
+    page_md = small_site / "content/pages/gioi-thieu.md"
+    page_md.write_text(page_md.read_text(encoding="utf-8") + "\n[Sản phẩm](/san-pham/) ![ảnh](chai.jpg)\n", encoding="utf-8")
+    result = build(small_site, TODAY, base_url="https://example.org/ocop/")
+    html = page(small_site, "gioi-thieu/index.html")
+    assert 'href="/ocop/san-pham/"' in html
+    assert "warning: content/pages/gioi-thieu.md:1:1: a picture written in the text (![…](…)) is not shown " \
+        "(list the photo under 'images:' instead)" in [str(w) for w in result.warnings]
+    producer = small_site / "content/producers/htx-ky-phu/index.md"
+    producer.write_text(producer.read_text(encoding="utf-8").replace("zalo: 0912345678", "zalo: 0912345678\n  website: javascript:alert(1)"), encoding="utf-8")
+    with pytest.raises(BuildError) as exc:
+        build(small_site, TODAY)
+    assert [str(e) for e in exc.value.errors] == [
+        "content/producers/htx-ky-phu/index.md:10:3: contact.website: must be a web address starting with https:// (got 'javascript:alert(1)')"
+    ]

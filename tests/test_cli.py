@@ -89,7 +89,7 @@ def test_file_level_problems(small_site: Path, capsys) -> None:
         "warning: content/products/nuoc-mam-ky-phu/index.md:20:1: images: the photo 'chai.jpg' is in the folder but not listed "
         "(add it under 'images:' with an 'alt' text, or delete it)",
         "content/products/nuoc-mam-ky-phu/index.md:21:5: images.0.src: 'chai-khac.jpg' is not in the folder content/products/nuoc-mam-ky-phu/ "
-        "(check the file name (letter case matters))",
+        "(check the file name; letter case matters)",
         "content/products/trong: this folder has no index.md (add content/products/trong/index.md or remove the folder)",
         "check: 4 errors, 2 warnings",
     ]
@@ -138,3 +138,34 @@ def test_new_creates_a_valid_skeleton_and_refuses_to_overwrite(write_site, capsy
     code, _, err = run(capsys, "new", kind, name, "--root", str(root))
     assert code == 1 and err.strip() == f"error: {path} already exists; nothing was changed"
     assert (root / path).read_text(encoding="utf-8").endswith("sửa\n"), "nothing an editor wrote is lost"
+
+
+def test_build_py_works_from_any_folder_and_reads_vietnamese_dates(small_site: Path, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from .conftest import PROJECT
+
+    shutil.copy(PROJECT / "build.py", small_site / "build.py")
+    shutil.copytree(PROJECT / "ocopsite", small_site / "ocopsite", ignore=shutil.ignore_patterns("__pycache__"))
+    run_ = subprocess.run([sys.executable, str(small_site / "build.py"), "--now", "30/11/2026"], cwd=tmp_path, capture_output=True, text=True)
+    assert run_.returncode == 0, run_.stderr
+    assert "as of 2026-11-30" in run_.stdout
+    assert (small_site / "output/index.html").is_file()
+
+
+def test_bad_base_url_option_is_blamed_on_the_option(small_site: Path, capsys) -> None:
+    code, _, err = run(capsys, "build", "--root", str(small_site), "--base-url", "example.org/ocop", *NOW)
+    assert code == 1
+    assert "command line: --base-url: must be an absolute http(s) URL such as https://example.org/ocop/" in err
+
+
+def test_errors_are_printed_after_warnings(warned_site: Path, capsys) -> None:
+    write_files(warned_site, {"content/pages/a.md": "---\ntitle: [x\n---\n"})
+    code, _, err = run(capsys, "build", "--root", str(warned_site), *NOW)
+    lines = err.splitlines()
+    assert code == 1
+    assert lines[0].startswith("warning: content/products/khong-chu/index.md")
+    assert lines[1].startswith("content/pages/a.md:2:")
+    assert lines[-1] == "build failed: 1 error, 1 warning; output/ was not changed"

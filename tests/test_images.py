@@ -138,10 +138,70 @@ def test_rebuild_reuses_cached_derivatives(small_site: Path) -> None:
 
 def test_changed_settings_reencode_and_prune_the_old_files(small_site: Path) -> None:
     build(small_site, TODAY)
-    old = {p.name for p in (small_site / CACHE_DIR).iterdir()}
+    old = {p.name for p in (small_site / CACHE_DIR).iterdir() if p.name.startswith("chai")}
     config = small_site / "site_config.yaml"
     config.write_text(config.read_text().replace("widths: [64, 128, 320]", "widths: [64, 128, 320]\n  quality: 70"))
     result = build(small_site, TODAY)
     assert result.images_encoded == 1
     new = {p.name for p in (small_site / CACHE_DIR).iterdir()}
-    assert not (old & new), "derivatives of the old settings were pruned"
+    assert old and not (old & new), "derivatives of the old settings were pruned"
+
+
+def test_one_bit_png_with_transparency_stays_transparent(tmp_path: Path) -> None:
+    src = tmp_path / "1_trns.png"
+    shutil.copy(DATA / "images/1_trns.png", src)
+    original = Image.open(src).convert("RGBA")
+    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    webp = Image.open(derivatives(report, src, tmp_path, "webp")[-1]).convert("RGBA")
+    transparent = [xy for xy in ((x, y) for x in range(64) for y in range(64)) if original.getpixel(xy)[3] == 0]
+    assert transparent, "the fixture has transparent pixels"
+    assert all(webp.getpixel(xy)[3] == 0 for xy in transparent[:50])
+
+
+def test_animated_gif_gives_its_first_frame(tmp_path: Path) -> None:
+    src = tmp_path / "anim.gif"
+    shutil.copy(DATA / "images/dispose_bgnd_rgba.gif", src)
+    with Image.open(src) as im:
+        assert im.n_frames > 1
+        first = im.convert("RGBA")
+    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    out = Image.open(derivatives(report, src, tmp_path, "webp")[-1]).convert("RGBA")
+    assert getattr(out, "n_frames", 1) == 1
+    assert out.size == first.size
+    assert sum(ImageStat.Stat(ImageChops.difference(out, first)).mean) < 20
+
+
+def test_comments_xmp_and_iptc_are_stripped(tmp_path: Path) -> None:
+    src = tmp_path / "meta.jpg"
+    with Image.open(DATA / "images/pil_sample_cmyk.jpg") as im:  # carries XMP and Photoshop/IPTC blocks
+        assert "xmp" in im.info and "photoshop" in im.info
+        im.save(src, "JPEG", comment=b"Nha ong Ba, thon 3", xmp=im.info["xmp"], exif=im.info["exif"])
+    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    for path in derivatives(report, src, tmp_path) + derivatives(report, src, tmp_path, "webp"):
+        data = path.read_bytes()
+        assert b"Nha ong Ba" not in data and b"x:xmpmeta" not in data and b"Photoshop" not in data
+        assert not Image.open(path).getexif()
+
+
+def test_flower_photo_keeps_its_size_and_loses_its_exif(tmp_path: Path) -> None:
+    src = tmp_path / "flower.jpg"
+    shutil.copy(DATA / "images/flower.jpg", src)  # 480×360 with an EXIF block
+    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    img = report.images[src.resolve()]
+    assert [w for _u, w in img.variants["jpeg"]] == [64, 128, 320]  # the widest configured
+    assert (img.width, img.height) == (320, 240)
+    assert not Image.open(derivatives(report, src, tmp_path)[-1]).getexif()
+
+
+def test_share_cards_for_products_and_fairs(small_site: Path) -> None:
+    result = build(small_site, TODAY)
+    html = (small_site / "output/san-pham/nuoc-mam-ky-phu/index.html").read_text(encoding="utf-8")
+    [url] = __import__("re").findall(r'<meta property="og:image" content="https://example.org/(anh/the-[^"]+\.jpg)">', html)
+    card = Image.open(small_site / "output" / url)
+    assert card.size == (1200, 630) and card.format == "JPEG"
+    fair = (small_site / "output/hoi-cho/le-hoi-cam-2026/index.html").read_text(encoding="utf-8")
+    assert 'og:image" content="https://example.org/anh/the-hoi-cho-le-hoi-cam-2026-' in fair
+    assert result.images_encoded == 1
+    again = build(small_site, TODAY)
+    assert again.images_encoded == 0
+    assert not (small_site / "output/assets/fonts").exists(), "build-time fonts are not published"

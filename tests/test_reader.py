@@ -43,7 +43,7 @@ def test_nfd_text_is_normalised_to_nfc() -> None:
 
 def test_windows_1258_file_is_an_error_naming_the_encoding() -> None:
     assert messages(read("legacy_cp1258.md")) == [
-        "legacy_cp1258.md:2: the file is not UTF-8 text (it looks like Windows-1258 or another old Vietnamese encoding) "
+        "legacy_cp1258.md:2: the file is not UTF-8 text; it looks like Windows-1258 or another old Vietnamese encoding "
         "(open it in your editor and save it again with the encoding UTF-8)"
     ]
 
