@@ -21,6 +21,8 @@ def _progress_bar():  # a bar on a terminal, nothing in CI logs
     bar: dict[str, tqdm] = {}
 
     def update(done: int, total: int) -> None:
+        if total <= 5:  # a bar for a handful of photos is noise
+            return
         if "b" not in bar:
             bar["b"] = tqdm(total=total, desc="Ảnh", unit="ảnh", leave=False)
         bar["b"].n = done

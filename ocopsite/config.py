@@ -25,6 +25,10 @@ class ImageSettings(BaseModel):
     quality: Annotated[int, Field(ge=1, le=100)] = 80
     #: Largest photo accepted, in pixels (width × height); bigger is refused as a bomb.
     max_pixels: Annotated[int, Field(ge=1)] = 60_000_000
+    #: Largest photo file accepted, in bytes.
+    max_bytes: Annotated[int, Field(ge=1000)] = 30_000_000
+    #: Most photos one entry may list.
+    max_per_entry: Annotated[int, Field(ge=1)] = 30
     #: Background colour that transparent photos are flattened on for JPEG.
     background: str = "#ffffff"
 
@@ -54,6 +58,8 @@ class SiteConfig(BaseModel):
     featured_count: Annotated[int, Field(ge=0)] = 8
     #: Largest content file accepted, in bytes.
     max_content_bytes: Annotated[int, Field(ge=1000)] = 1_000_000
+    #: Hosts whose videos may be embedded with <iframe> in Markdown bodies (https only).
+    video_hosts: list[str] = ["www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com"]
     images: ImageSettings = ImageSettings()
 
     @field_validator("base_url")

@@ -367,6 +367,8 @@ class ProductMeta(Located):
     tags: TextList = []
     sources: UrlList = []
     draft: bool = False
+    #: The entry appears from this day on (before it, it is left out like a draft).
+    publish_date: DateField | None = None
     extra: dict[str, Any] = {}
 
 
@@ -384,6 +386,8 @@ class ProducerMeta(Located):
     images: list[ImageRef] = []
     sources: UrlList = []
     draft: bool = False
+    #: The entry appears from this day on (before it, it is left out like a draft).
+    publish_date: DateField | None = None
     extra: dict[str, Any] = {}
 
 
@@ -410,6 +414,8 @@ class CraftMeta(Located):
     images: list[ImageRef] = []
     sources: UrlList = []
     draft: bool = False
+    #: The entry appears from this day on (before it, it is left out like a draft).
+    publish_date: DateField | None = None
     extra: dict[str, Any] = {}
 
 
@@ -431,6 +437,8 @@ class FairMeta(FrontMatter):
     images: list[ImageRef] = []
     sources: UrlList = []
     draft: bool = False
+    #: The entry appears from this day on (before it, it is left out like a draft).
+    publish_date: DateField | None = None
     extra: dict[str, Any] = {}
 
     @model_validator(mode="after")
@@ -450,6 +458,8 @@ class PageMeta(FrontMatter):
     #: Short label for the menu (default: the title).
     menu_title: str | None = None
     draft: bool = False
+    #: The entry appears from this day on (before it, it is left out like a draft).
+    publish_date: DateField | None = None
     extra: dict[str, Any] = {}
 
 

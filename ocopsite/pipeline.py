@@ -22,7 +22,7 @@ from .models import TIMEZONE, parse_date
 from .reader import read_content
 from .render import fingerprint_assets, render_site
 from .site import Site, assemble
-from .writer import write_output
+from .writer import build_lock, write_output
 
 
 @dataclass
@@ -98,12 +98,20 @@ def build(
     base_url: str | None = None,
     output: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    lock_wait: float = 60.0,
 ) -> BuildResult:
     """Build the site of the project at ``root`` into ``output`` (default ``root/output``).
 
-    Raises ``BuildError`` listing every problem; ``output`` is then left as it was.
+    Raises ``BuildError`` listing every problem; ``output`` is then left as it was. One
+    build of a project runs at a time: a second one waits for the lock (``lock_wait``
+    seconds at most).
     """
     root = root.resolve()
+    with build_lock(root, lock_wait):
+        return _build(root, today, base_url, output, progress)
+
+
+def _build(root: Path, today: dt.date, base_url: str | None, output: Path | None, progress: Callable[[int, int], None] | None) -> BuildResult:
     clock = time.perf_counter()
     timings: dict[str, float] = {}
 

@@ -200,7 +200,8 @@ def read_entry(path: Path, root: Path, kind: str, max_bytes: int = MAX_FILE_BYTE
     try:
         meta = model.model_validate(data)
     except ValidationError as exc:
-        errors += validation_errors(exc, model, where, lines)
+        reported = {p.field for p in problems}  # a refused tag is not also "must be text"
+        errors += [e for e in validation_errors(exc, model, where, lines) if e.field not in reported]
         return errors
     if errors:
         return errors
@@ -320,7 +321,9 @@ def iter_content_files(root: Path) -> Iterator[tuple[str, Path | None, ContentEr
             if bundle:
                 if item.is_dir():
                     index = item / "index.md"
-                    if index.is_file():
+                    if index.is_symlink():
+                        yield kind, None, ContentError(rel(index, root), 0, 0, "", "is a symbolic link, which is not allowed in content", "replace it with the real file")
+                    elif index.is_file():
                         yield kind, index, None
                     else:
                         yield kind, None, ContentError(where, 0, 0, "", "this folder has no index.md", f"add {where}/index.md or remove the folder")
@@ -333,6 +336,8 @@ def iter_content_files(root: Path) -> Iterator[tuple[str, Path | None, ContentEr
                     yield kind, None, ContentError(where, 0, 0, "", "is not in an entry folder", "put photos in the folder of the entry that shows them")
             elif item.is_file() and item.suffix == ".md":
                 yield kind, item, None
+            elif item.is_dir() and kind == "commune":
+                continue  # photos of commune pages sit in sub-folders or beside the files
             else:
                 yield kind, None, ContentError(where, 0, 0, "", f"only .md files belong directly in {rel(base, root)}/")
 

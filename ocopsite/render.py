@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
+from urllib.parse import urlsplit
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from markupsafe import Markup
 
 from . import models
 from .i18n import _, translations
+from .reader import IGNORED_SUFFIXES
 from .site import SECTIONS, Node, Site, url_of
 from .vietnamese import format_date, format_date_range, format_number, format_vnd
 
@@ -89,23 +92,45 @@ def paginate(items: list[Any], size: int, base: str) -> Iterator[Paginator]:
         yield Paginator(items[(n - 1) * size : n * size], n, count, len(items), base)
 
 
-def render_markdown(text: str, base_path: str = "/") -> Markup:
-    """Render a Markdown body to sanitised HTML (no script, handlers or unsafe URLs).
+def render_markdown(text: str, base_path: str = "/", video_hosts: frozenset[str] = frozenset()) -> Markup:
+    """Render a Markdown body to sanitised HTML (no script, event handlers, ``javascript:``
+    or ``data:`` URLs; ``<iframe>`` only for https videos from ``video_hosts``).
 
     Site-absolute links (``/san-pham/``) get the base path, so they work under a sub-path.
     """
 
-    def rebase(tag: str, attr: str, value: str) -> str:
+    def filter_attribute(tag: str, attr: str, value: str) -> str | None:
+        if tag == "iframe":
+            if attr != "src":
+                return value
+            parts = urlsplit(value)
+            return value if parts.scheme == "https" and parts.hostname in video_hosts else None
         if attr in ("href", "src") and value.startswith("/") and not value.startswith("//"):
             return base_path + value[1:]
         return value
 
     html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
-    return Markup(
-        nh3.clean(
-            html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer",
-            url_schemes={"http", "https", "mailto", "tel"}, attribute_filter=rebase,
-        )
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS | ({"iframe"} if video_hosts else set()),
+        attributes={"iframe": {"src", "title", "width", "height", "allowfullscreen"}, "a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}},
+        link_rel="noopener noreferrer",
+        url_schemes={"http", "https", "mailto", "tel"},
+        attribute_filter=filter_attribute,
+    )
+    return Markup(_EMPTY_IFRAME.sub("", clean))
+
+
+_EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
+
+
+def content_security_policy(video_hosts: list[str]) -> str:
+    """Return the site's Content-Security-Policy: only its own files, no inline script or
+    style; frames only from the allowed video hosts."""
+    frames = " ".join(f"https://{h}" for h in video_hosts) or "'none'"
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        f"connect-src 'self'; frame-src {frames}; object-src 'none'; base-uri 'self'; form-action 'self'"
     )
 
 
@@ -119,7 +144,9 @@ def fingerprint_assets(assets_dir: Path) -> dict[str, tuple[Path, str]]:
     if not assets_dir.is_dir():
         return out
     for path in sorted(assets_dir.rglob("*")):
-        if not path.is_file() or path.name.startswith(".") or path.is_symlink():
+        if not path.is_file() or path.is_symlink() or any(part.startswith(".") for part in path.relative_to(assets_dir).parts):
+            continue
+        if path.name.endswith(IGNORED_SUFFIXES):  # editor backups never reach output/
             continue
         name = path.relative_to(assets_dir).as_posix()
         if name.startswith(BUILD_ONLY_ASSETS):
@@ -149,11 +176,12 @@ class Renderer:
         self.env.install_gettext_translations(translations(site.config.language), newstyle=True)  # type: ignore[attr-defined]
         self.env.filters.update(
             date=format_date, date_range=format_date_range, number=format_number, vnd=format_vnd,
-            markdown=lambda text: render_markdown(text, self.base_path),
+            markdown=lambda text: render_markdown(text, self.base_path, frozenset(site.config.video_hosts)),
         )
         self.env.globals.update(
             site=site, config=site.config, today=site.today, url=self.url, abs_url=self.abs_url, asset=self.asset,
             image=self.image, cover=self.cover, groups=list(models.ProductGroup), sections=SECTIONS,
+            csp=content_security_policy(site.config.video_hosts),
             nav=[p for p in site.pages if p.meta.menu is not None],
         )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import mimetypes
+import re
 import socket
 import os
 import sys
@@ -22,6 +23,7 @@ from pathlib import Path
 from .errors import BuildError, ContentError, summary_line
 
 WATCHED = ("content", "templates", "assets", "site_config.yaml")
+_CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
 QUIET_SECONDS = 0.3  # a burst of saves closer together than this is one rebuild
 
 
@@ -67,7 +69,12 @@ class PreviewApp:
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/xml", "application/json", "image/svg+xml"):
             kind += "; charset=utf-8"
-        return self._send(start_response, "200 OK", target.read_bytes(), kind, environ.get("REQUEST_METHOD") == "HEAD")
+        body = target.read_bytes()
+        if target.suffix == ".html":
+            # The preview injects livereload's inline script, which the site's CSP (rightly)
+            # forbids; the published files keep their CSP.
+            body = _CSP_META.sub(b"", body, count=1)
+        return self._send(start_response, "200 OK", body, kind, environ.get("REQUEST_METHOD") == "HEAD")
 
     def resolve(self, path: str) -> Path | None:
         """Map a URL path to a file inside ``output``; None when it would leave it.

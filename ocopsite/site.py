@@ -295,7 +295,12 @@ class _Assembler:
         """Check each ``images`` item is a photo file inside the entry's folder."""
         jobs = []
         folder = Path(entry.folder).resolve()
-        for i, ref in enumerate(getattr(entry.meta, "images", [])):
+        refs = getattr(entry.meta, "images", [])
+        limits = self.config.images
+        if len(refs) > limits.max_per_entry:
+            self.error(entry, ("images",), f"lists {len(refs)} photos, more than the limit of {limits.max_per_entry}", "keep the best ones (images.max_per_entry)")
+            return []
+        for i, ref in enumerate(refs):
             src = ref.src
             where = ("images", i, "src")
             if "\x00" in src or src.startswith(("/", "\\")) or ":" in src or ".." in PurePosixPath(src.replace("\\", "/")).parts:
@@ -311,6 +316,9 @@ class _Assembler:
             if not path.is_file():
                 self.error(entry, where, f"'{src}' is not in the folder {entry.path.rsplit('/', 1)[0]}/", "check the file name; letter case matters")
                 continue
+            if (size := path.stat().st_size) > limits.max_bytes:
+                self.error(entry, where, f"'{src}' is {size:,} bytes, over the limit of {limits.max_bytes:,}", "save a smaller copy of the photo (images.max_bytes)")
+                continue
             jobs.append(ImageJob(path.resolve(), ref.alt, entry.path))
         return jobs
 
@@ -324,7 +332,7 @@ class _Assembler:
             return None
         where = (field_name,) if index is None else (field_name, index)
         if (what, slug) in self.drafts:
-            self.warn(entry, where, f"the {what} '{slug}' is a draft, so it is not linked yet", "publish it by removing 'draft: true' from it")
+            self.warn(entry, where, f"the {what} '{slug}' is a draft or not yet published, so it is not linked yet", "it is linked once it is published")
             return None
         where = (field_name,) if index is None else (field_name, index)
         close = difflib.get_close_matches(slug, list(table), n=1, cutoff=0.6)
@@ -351,7 +359,8 @@ def assemble(
     a.broken = broken
     by_kind: dict[str, list[models.Entry]] = {k: [] for k in ("product", "producer", "craft", "fair", "page", "commune")}
     for e in entries:
-        if getattr(e.meta, "draft", False):
+        scheduled = getattr(e.meta, "publish_date", None)
+        if getattr(e.meta, "draft", False) or (scheduled and scheduled > today):
             a.drafts.add((e.kind, e.slug))
             continue
         by_kind[e.kind].append(e)
