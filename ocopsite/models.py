@@ -369,6 +369,8 @@ class ProductMeta(Located):
     draft: bool = False
     #: The entry appears from this day on (before it, it is left out like a draft).
     publish_date: DateField | None = None
+    #: Last day the entry's facts were checked or changed (sitemap, feed, calendar).
+    updated: DateField | None = None
     extra: dict[str, Any] = {}
 
 
@@ -388,6 +390,8 @@ class ProducerMeta(Located):
     draft: bool = False
     #: The entry appears from this day on (before it, it is left out like a draft).
     publish_date: DateField | None = None
+    #: Last day the entry's facts were checked or changed (sitemap, feed, calendar).
+    updated: DateField | None = None
     extra: dict[str, Any] = {}
 
 
@@ -416,6 +420,8 @@ class CraftMeta(Located):
     draft: bool = False
     #: The entry appears from this day on (before it, it is left out like a draft).
     publish_date: DateField | None = None
+    #: Last day the entry's facts were checked or changed (sitemap, feed, calendar).
+    updated: DateField | None = None
     extra: dict[str, Any] = {}
 
 
@@ -439,6 +445,8 @@ class FairMeta(FrontMatter):
     draft: bool = False
     #: The entry appears from this day on (before it, it is left out like a draft).
     publish_date: DateField | None = None
+    #: Last day the entry's facts were checked or changed (sitemap, feed, calendar).
+    updated: DateField | None = None
     extra: dict[str, Any] = {}
 
     @model_validator(mode="after")
@@ -460,6 +468,8 @@ class PageMeta(FrontMatter):
     draft: bool = False
     #: The entry appears from this day on (before it, it is left out like a draft).
     publish_date: DateField | None = None
+    #: Last day the entry's facts were checked or changed (sitemap, feed, calendar).
+    updated: DateField | None = None
     extra: dict[str, Any] = {}
 
 

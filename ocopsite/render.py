@@ -10,9 +10,9 @@ import hashlib
 import math
 import re
 from urllib.parse import urlsplit
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +25,17 @@ from . import models
 from .i18n import _, translations
 from .reader import IGNORED_SUFFIXES
 from .site import SECTIONS, Node, Site, url_of
+from .outputs import structured
+from .outputs.calendar import calendar
+from .outputs.feed import atom, product_day
+from .outputs.qr import qr_svg
+from .outputs.sitemap import sitemaps
 from .vietnamese import format_date, format_date_range, format_number, format_vnd
 
-SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED_FILE = "feed.xml"
+FAIRS_CALENDAR = "fairs.ics"
+CALENDAR_FILE = "lich.ics"
+
 FINGERPRINTED = {".css", ".js"}
 #: Asset folders used only while building (the share-card fonts), never published.
 BUILD_ONLY_ASSETS = ("fonts/",)
@@ -58,6 +66,12 @@ class PageInfo:
     kind: str = "page"
     #: Share card URL path (1200×630) for Open Graph, when the page has one.
     image: str | None = None
+    #: schema.org items for this page (the BreadcrumbList is added by the renderer).
+    schema: list[dict] = field(default_factory=list)
+    #: Day the page's facts last changed (sitemap ``lastmod``), when known.
+    lastmod: dt.date | None = None
+    #: False for pages that must stay out of the sitemap and search engines.
+    indexed: bool = True
 
 
 @dataclass
@@ -179,11 +193,20 @@ class Renderer:
             markdown=lambda text: render_markdown(text, self.base_path, frozenset(site.config.video_hosts)),
         )
         self.env.globals.update(
+            province=self.province,
             site=site, config=site.config, today=site.today, url=self.url, abs_url=self.abs_url, asset=self.asset,
             image=self.image, cover=self.cover, groups=list(models.ProductGroup), sections=SECTIONS,
-            csp=content_security_policy(site.config.video_hosts),
+            csp=content_security_policy(site.config.video_hosts), jsonld=structured.dumps, feed_file=FEED_FILE,
+            fairs_calendar=FAIRS_CALENDAR, calendar_file=CALENDAR_FILE,
             nav=[p for p in site.pages if p.meta.menu is not None],
         )
+
+    @property
+    def province(self) -> str:
+        """Return the province's name (from the geography package, e.g. ``Hà Tĩnh``)."""
+        from .geography import load_geography
+
+        return load_geography(self.site.config.province_code).province.name
 
     def url(self, target: Any) -> str:
         """Return the URL of a node or site-relative path, under the base path."""
@@ -218,7 +241,9 @@ def render_site(site: Site, templates_dir: Path, assets: dict[str, tuple[Path, s
     """Render every page and machine output. Returns ``{output path: bytes}``."""
     r = Renderer(site, templates_dir, assets)
     files: dict[str, bytes] = {}
-    size = site.config.page_size
+    pages: list[PageInfo] = []
+    config, size = site.config, site.config.page_size
+    province = r.province
     home = Crumb(_("Trang chủ"), "/")
     base = {kind: f"/{section}/" for kind, section in SECTIONS.items()}
     products = Crumb(_("Sản phẩm OCOP"), base["product"])
@@ -228,7 +253,10 @@ def render_site(site: Site, templates_dir: Path, assets: dict[str, tuple[Path, s
     fairs = Crumb(_("Hội chợ, lễ hội"), base["fair"])
 
     def emit(url: str, template: str, page: PageInfo, **ctx: Any) -> None:
+        crumbs = [(c.label, r.abs_url(c.url or page.url)) for c in (page.crumbs or [Crumb(page.title)])]
+        page.schema = [*page.schema, structured.breadcrumbs(crumbs)]
         files[url.lstrip("/") + "index.html"] = r.render(template, page, **ctx)
+        pages.append(page)
 
     def index(crumb: Crumb, template: str, description: str) -> None:
         emit(crumb.url or "/", template, PageInfo(crumb.label, crumb.url or "/", description, [home, Crumb(crumb.label)], "list"))
@@ -236,7 +264,10 @@ def render_site(site: Site, templates_dir: Path, assets: dict[str, tuple[Path, s
     def entry(node: Any, parent: Crumb, template: str, description: str, kind: str, **ctx: Any) -> None:
         crumbs = [home, parent, *ctx.pop("extra_crumbs", []), Crumb(node.name)]
         card = site.cards.get(f"{SECTIONS[kind]}-{node.slug}") if kind in ("product", "fair") else None
-        emit(node.url, template, PageInfo(node.name, node.url, description, crumbs, kind, card), **ctx)
+        schema, lastmod = ctx.pop("schema"), ctx.pop("lastmod", None) or getattr(node.meta, "updated", None) if node.meta else None
+        emit(node.url, template, PageInfo(node.name, node.url, description, crumbs, kind, card, schema, lastmod), **ctx)
+        if kind in ("product", "producer", "fair"):
+            files[node.url.lstrip("/") + "qr.svg"] = qr_svg(r.abs_url(node), f"QR: {node.name}")
 
     def listing(url: str, title: str, items: list, crumbs: list[Crumb], description: str, **ctx: Any) -> None:
         for pager in paginate(items, size, url):
@@ -244,7 +275,8 @@ def render_site(site: Site, templates_dir: Path, assets: dict[str, tuple[Path, s
             page = PageInfo(title + suffix, pager.url_for(pager.number), description, [home, *crumbs, Crumb(title)], "list")
             emit(page.url, "products.html", page, pager=pager, heading=title, **ctx)
 
-    emit("/", "home.html", PageInfo(site.config.title, "/", site.config.description, None, "home"))
+    emit("/", "home.html", PageInfo(config.title, "/", config.description, None, "home",
+                                    schema=[structured.website(config.title, config.base_url, config.language, config.description)]))
 
     listing(base["product"], products.label, site.current_products, [], _("Tất cả sản phẩm OCOP còn hiệu lực của tỉnh."))
     listing(f"{base['product']}het-han/", _("Sản phẩm đã hết hạn công nhận"), site.expired_products, [products],
@@ -257,42 +289,40 @@ def render_site(site: Site, templates_dir: Path, assets: dict[str, tuple[Path, s
                 _("Sản phẩm OCOP nhóm {group}.").format(group=_(group.label)), group=group)
     for p in site.products:
         group_crumb = [Crumb(_(p.meta.group.label), f"{base['group']}{p.meta.group.slug}/")] if p.meta.group else []
-        entry(p, products, "product.html", p.meta.summary or "", "product", product=p, extra_crumbs=group_crumb)
+        card = site.cards.get(f"{SECTIONS['product']}-{p.slug}")
+        data = structured.product(p, r.abs_url(p), card and r.abs_url(card), p.producer and r.abs_url(p.producer), province, site.today)
+        entry(p, products, "product.html", p.meta.summary or "", "product", product=p, extra_crumbs=group_crumb, schema=[data], lastmod=product_day(p))
+        sheet = PageInfo(f"{_('Phiếu sản phẩm')}: {p.name}", f"{p.url}in/", p.meta.summary or "", None, "sheet", card, indexed=False)
+        files[sheet.url.lstrip("/") + "index.html"] = r.render("sheet.html", sheet, product=p)
 
     index(producers, "producers.html", _("Doanh nghiệp, hợp tác xã, tổ hợp tác và hộ kinh doanh có sản phẩm OCOP."))
     for p in site.producers:
-        entry(p, producers, "producer.html", p.meta.summary or "", "producer", producer=p)
+        entry(p, producers, "producer.html", p.meta.summary or "", "producer", producer=p, schema=[structured.organization(p, r.abs_url(p), province)])
 
     index(communes, "communes.html", _("{n} xã, phường của tỉnh từ ngày 01/07/2025 và sản phẩm OCOP của từng nơi.").format(n=len(site.communes)))
     for c in site.communes:
         summary = c.meta.summary if c.meta and c.meta.summary else _("Sản phẩm OCOP, chủ thể và làng nghề của {name}.").format(name=c.name)
-        entry(c, communes, "commune.html", summary, "commune", commune=c)
+        entry(c, communes, "commune.html", summary, "commune", commune=c, schema=[structured.place(c.name, r.abs_url(c), province, summary)])
 
     index(crafts, "crafts.html", _("Nghề và làng nghề truyền thống của tỉnh."))
     for c in site.crafts:
-        entry(c, crafts, "craft.html", c.meta.summary or "", "craft", craft=c)
+        entry(c, crafts, "craft.html", c.meta.summary or "", "craft", craft=c, schema=[structured.place(c.name, r.abs_url(c), province, c.meta.summary)])
 
     index(fairs, "fairs.html", _("Hội chợ và lễ hội giới thiệu sản phẩm OCOP: sắp diễn ra và đã diễn ra."))
     for f in site.fairs:
-        entry(f, fairs, "fair.html", f.meta.summary or "", "fair", fair=f)
+        card = site.cards.get(f"{SECTIONS['fair']}-{f.slug}")
+        entry(f, fairs, "fair.html", f.meta.summary or "", "fair", fair=f, schema=[structured.event(f, r.abs_url(f), card and r.abs_url(card), province)])
+        files[f"{f.url.lstrip('/')}{CALENDAR_FILE}"] = calendar([f], r.abs_url, f.name, config.base_url)
 
     for pg in site.pages:
-        emit(pg.url, "page.html", PageInfo(pg.name, pg.url, pg.meta.summary or "", [home, Crumb(pg.name)], "page"), doc=pg)
+        emit(pg.url, "page.html", PageInfo(pg.name, pg.url, pg.meta.summary or "", [home, Crumb(pg.name)], "page", lastmod=pg.meta.updated), doc=pg)
 
-    files["404.html"] = r.render("404.html", PageInfo(_("Không tìm thấy trang"), "/404.html", "", None, "404"))
-    files["sitemap.xml"] = sitemap(r, [path for path in files if path.endswith("index.html")])
+    files["404.html"] = r.render("404.html", PageInfo(_("Không tìm thấy trang"), "/404.html", "", None, "404", indexed=False))
+    files[FEED_FILE] = atom(site.products, r.abs_url, config.title, config.base_url, r.abs_url("/" + FEED_FILE), config.language)
+    files[FAIRS_CALENDAR] = calendar(site.fairs, r.abs_url, _("Hội chợ OCOP"), config.base_url)
+    files.update(sitemaps([(r.abs_url(p.url), p.lastmod) for p in pages if p.indexed], config.base_url))
     files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {r.abs_url('/sitemap.xml')}\n".encode()
     return files
-
-
-def sitemap(r: Renderer, paths: list[str]) -> bytes:
-    """Return a sitemaps.org 0.9 ``urlset`` of the given ``…/index.html`` paths."""
-    ET.register_namespace("", SITEMAP_NS)
-    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
-    for path in sorted(paths):
-        url = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
-        ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = r.abs_url("/" + path.removesuffix("index.html"))
-    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 __all__ = ["render_site", "render_markdown", "fingerprint_assets", "url_of", "paginate"]

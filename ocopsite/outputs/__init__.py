@@ -1,0 +1,1 @@
+"""Machine-readable outputs: sitemap, Atom feed, iCalendar, JSON-LD, QR codes."""

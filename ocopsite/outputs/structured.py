@@ -1,0 +1,122 @@
+"""schema.org JSON-LD for each page kind.
+
+Stars are an award, never an ``aggregateRating`` (that is for reviews); an ``Offer`` only
+appears when the content has a real price. Serialised so that ``</script>`` in a value
+cannot end the script element.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from markupsafe import Markup
+
+COUNTRY = {"@type": "Country", "name": "VN"}
+
+
+def dumps(data: Any) -> Markup:
+    """Serialise JSON-LD safe for a ``<script>`` element (``<``, ``>``, ``&`` escaped)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _drop_empty(data: dict) -> dict:
+    return {k: v for k, v in data.items() if v not in (None, "", [], {})}
+
+
+def address(commune, province: str, street: str | None = None) -> dict:
+    """Return a ``PostalAddress`` (commune as locality, the province as region)."""
+    return _drop_empty({
+        "@type": "PostalAddress", "streetAddress": street, "addressLocality": commune.name if commune else None,
+        "addressRegion": province, "addressCountry": "VN",
+    })
+
+
+def breadcrumbs(crumbs: list[tuple[str, str]]) -> dict:
+    """Return a ``BreadcrumbList`` of ``(name, absolute URL)`` pairs."""
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": i, "name": name, "item": url} for i, (name, url) in enumerate(crumbs, 1)
+        ],
+    }
+
+
+def organization(producer, url: str, province: str) -> dict:
+    """Return an ``Organization`` (``LocalBusiness`` for a household business)."""
+    meta = producer.meta
+    contact = meta.contact
+    kind = "LocalBusiness" if meta.type and meta.type.value == "household_business" else "Organization"
+    return _drop_empty({
+        "@type": kind, "name": meta.name, "url": url, "description": meta.summary,
+        "address": address(producer.commune, province, meta.address),
+        "telephone": contact.phone if contact else None, "email": contact.email if contact else None,
+        "sameAs": [u for u in ((contact.website, contact.facebook) if contact else ()) if u],
+        "foundingDate": str(meta.founded) if meta.founded else None,
+    })
+
+
+def product(p, url: str, image: str | None, producer_url: str | None, province: str, today: dt.date) -> dict:
+    """Return a ``Product``: the producer as brand and manufacturer, OCOP stars as ``award``
+    (a lapsed recognition says so)."""
+    awards = []
+    for r in sorted(p.recognitions, key=lambda r: r.date):
+        text = f"OCOP {r.stars} sao ({r.date.year})"
+        awards.append(text if r.is_valid(today) or r.date.value > today else f"{text}, đã hết hạn")
+    maker = None
+    if p.producer:
+        maker = {"@type": "Organization", "name": p.producer.name, "url": producer_url}
+    offer = None
+    if p.meta.price:
+        offer = _drop_empty({"@type": "Offer", "price": p.meta.price.amount, "priceCurrency": "VND", "url": url})
+    return _drop_empty({
+        "@type": "Product", "name": p.name, "url": url, "image": [image] if image else None,
+        "description": p.meta.summary, "brand": maker, "manufacturer": maker, "countryOfOrigin": COUNTRY,
+        "award": awards, "offers": offer, "category": p.meta.group.label if p.meta.group else None,
+        "additionalProperty": _drop_empty({"@type": "PropertyValue", "name": "Địa phương", "value": p.commune.name}) if p.commune else None,
+    })
+
+
+def event_time(value: dt.date | dt.datetime) -> str:
+    """Return an ISO 8601 date, or a date-time with the Vietnam offset (+07:00)."""
+    return value.isoformat()
+
+
+def event(f, url: str, image: str | None, province: str) -> dict:
+    """Return an ``Event`` with its ``Place`` and ``PostalAddress``."""
+    meta = f.meta
+    return _drop_empty({
+        "@type": "Event", "name": meta.name, "url": url, "image": [image] if image else None, "description": meta.summary,
+        "startDate": event_time(meta.start), "endDate": event_time(meta.end) if meta.end else None,
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": _drop_empty({
+            "@type": "Place", "name": meta.venue or meta.city or province,
+            "address": _drop_empty({
+                "@type": "PostalAddress", "streetAddress": meta.venue, "addressLocality": meta.city,
+                "addressRegion": province, "addressCountry": "VN",
+            }),
+        }),
+        "organizer": {"@type": "Organization", "name": meta.organiser} if meta.organiser else None,
+    })
+
+
+def place(name: str, url: str, province: str, description: str | None = None) -> dict:
+    """Return a ``Place`` inside the province (communes, village crafts)."""
+    return _drop_empty({
+        "@type": "Place", "name": name, "url": url, "description": description,
+        "address": {"@type": "PostalAddress", "addressRegion": province, "addressCountry": "VN"},
+        "containedInPlace": {"@type": "AdministrativeArea", "name": province},
+    })
+
+
+def website(name: str, url: str, language: str, description: str) -> dict:
+    """Return the home page's ``WebSite``."""
+    return _drop_empty({"@type": "WebSite", "name": name, "url": url, "inLanguage": language, "description": description})
+
+
+def graph(items: list[dict]) -> dict:
+    """Wrap items in one ``@graph`` document."""
+    return {"@context": "https://schema.org", "@graph": items}
