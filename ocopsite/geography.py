@@ -18,7 +18,7 @@ from importlib import resources
 
 import vietnam_provinces as vp
 
-from .vietnamese import fold, slugify, sort_key
+from .vietnamese import fold, nfc, slugify, sort_key
 
 _PREFIXES = ("thi tran ", "thi xa ", "thanh pho ", "tp ", "xa ", "phuong ", "huyen ", "tx ")
 
@@ -30,6 +30,15 @@ def bare(name: str) -> str:
         if key.startswith(prefix):
             return key[len(prefix) :]
     return key
+
+
+def _strip_type(name: str) -> str:
+    """Return a place name in lower case without its type word, tones kept."""
+    text = " ".join(nfc(name).lower().split())
+    for prefix in ("thị trấn ", "thị xã ", "thành phố ", "tp ", "xã ", "phường ", "huyện "):
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+    return text
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,9 @@ class Geography:
             new = self.by_code.get(int(row["new_code"]))
             if new is None:
                 raise ValueError(f"mapping names unknown current unit {row['new_unit']} [{row['new_code']}]")
-            unit = FormerUnit(row["old_commune"], row["old_district"], int(row["old_code"]), "partial" in row["source"] or "remainder" in row["source"])
+            # An old unit that went to several new ones was split: each got only a part.
+            split = len({r["new_code"] for r in _mapping_rows() if r["old_code"] == row["old_code"]}) > 1
+            unit = FormerUnit(row["old_commune"], row["old_district"], int(row["old_code"]), split)
             new.former.append(unit)
             self._old.setdefault(bare(unit.name), []).append((unit, new))
 
@@ -137,6 +148,10 @@ class Geography:
             hint = f"did you mean '{next(u.name for u, _ in self._old[close[0]])}'?" if close else "check the spelling, or give the current commune with 'commune:'"
             raise PlaceError(f"'{commune}' is not a commune of {self.province.name} before the 2025 reform", hint)
         units = {u.code for u, _ in rows}
+        if len(units) > 1:  # names equal without tones (Thạch Hạ / Thạch Hà): prefer the exact spelling
+            exact = [(u, c) for u, c in rows if _strip_type(u.name) == _strip_type(commune)]
+            if exact:
+                rows, units = exact, {u.code for u, _ in exact}
         if len(units) > 1 and district:
             # Districts were themselves rearranged in 2025 (NQ 1283), so a district that
             # matches none of the rows is ignored rather than rejected.

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .i18n import _
@@ -449,11 +449,13 @@ class FairMeta(FrontMatter):
     updated: DateField | None = None
     extra: dict[str, Any] = {}
 
-    @model_validator(mode="after")
-    def _end_after_start(self) -> FairMeta:
-        if self.end is not None and _day(self.end) < _day(self.start):
-            raise PydanticCustomError("fair_dates", "end is before start")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: dt.date | dt.datetime | None, info: ValidationInfo) -> dt.date | dt.datetime | None:
+        start = info.data.get("start")
+        if end is not None and start is not None and _day(end) < _day(start):
+            raise PydanticCustomError("fair_dates", "is before the start ({start})", {"start": _day(start).isoformat()})
+        return end
 
 
 class PageMeta(FrontMatter):
@@ -543,6 +545,8 @@ class Entry:
     body: str
     folder: Any = None
     lines: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    #: Problems found while reading that do not stop the entry (severity ``warning``).
+    warnings: list = field(default_factory=list)
 
     def position(self, *field_path: Any) -> tuple[int, int]:
         """Return ``(line, column)`` of a field, or of its nearest parent, or of the file's start."""

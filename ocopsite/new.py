@@ -19,7 +19,7 @@ name: "{name}"
 # Nhóm: food (thực phẩm) | beverages (đồ uống) | herbal (thảo dược) |
 #       handicrafts (thủ công mỹ nghệ) | ornamentals (sinh vật cảnh) | tourism (du lịch)
 group: food
-# Tên thư mục của chủ thể trong content/producers/ (ví dụ htx-ky-phu)
+# Tên thư mục của chủ thể trong content/producers/ (để trống nếu chưa rõ)
 # producer:
 # Xã/phường hiện nay (từ 01/07/2025), ví dụ: Xã Cẩm Bình
 # commune:

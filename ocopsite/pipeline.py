@@ -64,6 +64,7 @@ def load_site(root: Path, today: dt.date, base_url: str | None = None, fail: boo
     ``fail=False``, only for a broken config; content problems are returned)."""
     config = load_config(root, {"base_url": base_url})
     entries, problems, broken = read_content(root, config.max_content_bytes)
+    problems += [w for e in entries for w in e.warnings]
     site, more = assemble(root, entries, config, load_geography(config.province_code), today, broken)
     problems += more
     if fail:

@@ -24,6 +24,8 @@ from .vietnamese import nfc, slugify
 MAX_FILE_BYTES = 1_000_000
 MAX_YAML_NODES = 20_000
 _NULLS = {"", "~", "null", "Null", "NULL"}
+#: Fields of running text, where a '#' is far more likely text than a YAML comment.
+_FREE_TEXT = {"name", "title", "summary", "address", "venue", "organiser", "batch", "unit", "menu_title", "craft"}
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
@@ -38,6 +40,7 @@ KINDS: dict[str, tuple[str, type[BaseModel], bool]] = {
 }
 #: Files editors' tools leave behind; never content, never published.
 IGNORED_SUFFIXES = ("~", ".swp", ".swo", ".tmp", ".bak")
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 
 
 class _TextLoader(yaml.SafeLoader):
@@ -48,12 +51,12 @@ _TextLoader.yaml_implicit_resolvers = {}
 
 
 class _Problem(Exception):
-    def __init__(self, line: int, field: str, message: str, hint: str = "", column: int = 0) -> None:
+    def __init__(self, line: int, field: str, message: str, hint: str = "", column: int = 0, severity: str = "error") -> None:
         super().__init__(message)
-        self.line, self.field, self.message, self.hint, self.column = line, field, message, hint, column
+        self.line, self.field, self.message, self.hint, self.column, self.severity = line, field, message, hint, column, severity
 
     def error(self, where: str) -> ContentError:
-        return ContentError(where, self.line, self.column, self.field, self.message, self.hint)
+        return ContentError(where, self.line, self.column, self.field, self.message, self.hint, self.severity)
 
 
 def decode(data: bytes) -> str:
@@ -122,6 +125,7 @@ def load_yaml(source: str, first_line: int = 2) -> tuple[dict[str, Any], dict[tu
     if node is None:
         return {}, {}, []
     lines: dict[tuple, tuple[int, int]] = {}
+    source_lines = source.split("\n")
 
     def pos(n: yaml.Node) -> tuple[int, int]:
         return first_line + n.start_mark.line, n.start_mark.column + 1
@@ -141,6 +145,13 @@ def load_yaml(source: str, first_line: int = 2) -> tuple[dict[str, Any], dict[tu
         if isinstance(n, yaml.ScalarNode):
             if n.style is None and n.value in _NULLS:
                 return None
+            if n.style is None and path and path[-1] in _FREE_TEXT:
+                rest = source_lines[n.end_mark.line][n.end_mark.column :] if n.end_mark.line < len(source_lines) else ""
+                if rest.lstrip().startswith("#"):
+                    problems.append(_Problem(
+                        line, _dotted(path), f"the text after '#' was read as a comment, leaving '{n.value}'",
+                        "put the whole text in quotes: \"…\"", column, severity="warning",
+                    ))
             return n.value
         if isinstance(n, yaml.SequenceNode):
             out = []
@@ -203,9 +214,9 @@ def read_entry(path: Path, root: Path, kind: str, max_bytes: int = MAX_FILE_BYTE
         reported = {p.field for p in problems}  # a refused tag is not also "must be text"
         errors += [e for e in validation_errors(exc, model, where, lines) if e.field not in reported]
         return errors
-    if errors:
+    if any(e.is_error for e in errors):
         return errors
-    return models.Entry(kind=kind, slug=slug, path=where, meta=meta, body=body, folder=path.parent, lines=lines)
+    return models.Entry(kind=kind, slug=slug, path=where, meta=meta, body=body, folder=path.parent, lines=lines, warnings=errors)
 
 
 def validation_errors(exc: ValidationError, model: type[BaseModel], where: str, lines: dict[tuple, tuple[int, int]]) -> list[ContentError]:
@@ -228,6 +239,9 @@ def validation_errors(exc: ValidationError, model: type[BaseModel], where: str, 
             message = f"must be one of {', '.join(allowed)} (got {value!r})"
             close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
             hint = f"did you mean '{close[0]}'?" if close else ""
+        elif kind == "string_type" and value is None:
+            message = "is empty"
+            hint = "write a value after the ':'"
         elif kind == "string_type":
             message = "must be text"
             hint = "write the text on the same line, in quotes if it has a ':'"
@@ -336,8 +350,8 @@ def iter_content_files(root: Path) -> Iterator[tuple[str, Path | None, ContentEr
                     yield kind, None, ContentError(where, 0, 0, "", "is not in an entry folder", "put photos in the folder of the entry that shows them")
             elif item.is_file() and item.suffix == ".md":
                 yield kind, item, None
-            elif item.is_dir() and kind == "commune":
-                continue  # photos of commune pages sit in sub-folders or beside the files
+            elif kind == "commune" and (item.is_dir() or item.suffix.lower() in PHOTO_SUFFIXES):
+                continue  # photos of commune pages sit beside the files (or in sub-folders)
             else:
                 yield kind, None, ContentError(where, 0, 0, "", f"only .md files belong directly in {rel(base, root)}/")
 

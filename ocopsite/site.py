@@ -316,6 +316,11 @@ class _Assembler:
             if not path.is_file():
                 self.error(entry, where, f"'{src}' is not in the folder {entry.path.rsplit('/', 1)[0]}/", "check the file name; letter case matters")
                 continue
+            actual = {p.name for p in path.parent.iterdir()}
+            if path.name not in actual:  # Windows and macOS ignore case; the publishing server does not
+                real = next((n for n in actual if n.lower() == path.name.lower()), "?")
+                self.error(entry, where, f"'{src}' is written differently from the file '{real}'", f"write it exactly as '{real}' (letter case matters once published)")
+                continue
             if (size := path.stat().st_size) > limits.max_bytes:
                 self.error(entry, where, f"'{src}' is {size:,} bytes, over the limit of {limits.max_bytes:,}", "save a smaller copy of the photo (images.max_bytes)")
                 continue

@@ -268,3 +268,37 @@ def test_markdown_links_follow_the_base_path_and_unsafe_fields_are_refused(small
     assert [str(e) for e in exc.value.errors] == [
         "content/producers/htx-ky-phu/index.md:10:3: contact.website: must be a web address starting with https:// (got 'javascript:alert(1)')"
     ]
+
+
+def test_old_address_file_maps_to_the_current_commune(small_site: Path) -> None:
+    from .conftest import DATA
+
+    write_files(small_site, {"content/products/cu-do-thanh-dat/index.md": (DATA / "content/old_address.md").read_text(encoding="utf-8")})
+    result = build(small_site, TODAY)
+    [product] = [p for p in result.site.products if p.slug == "cu-do-thanh-dat"]
+    assert product.commune.name == "Xã Cẩm Bình"
+    html = page(small_site, "san-pham/cu-do-thanh-dat/index.html")
+    assert "trước đây: xã Cẩm Vịnh, huyện Cẩm Xuyên" in html
+
+
+def test_photo_letter_case_must_match_and_commune_photos_sit_beside_their_file(small_site: Path) -> None:
+    from .conftest import DATA
+
+    index = small_site / "content/products/nuoc-mam-ky-phu/index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("src: chai.jpg", "src: Chai.JPG"), encoding="utf-8")
+    (small_site / "content/products/nuoc-mam-ky-phu/chai.jpg").rename(small_site / "content/products/nuoc-mam-ky-phu/Chai.jpg")
+    with pytest.raises(BuildError) as exc:
+        build(small_site, TODAY)
+    assert [str(e) for e in exc.value.errors] == [
+        "content/products/nuoc-mam-ky-phu/index.md:21:5: images.0.src: 'Chai.JPG' is not in the folder content/products/nuoc-mam-ky-phu/ "
+        "(check the file name; letter case matters)"
+    ] or [str(e) for e in exc.value.errors] == [
+        "content/products/nuoc-mam-ky-phu/index.md:21:5: images.0.src: 'Chai.JPG' is written differently from the file 'Chai.jpg' "
+        "(write it exactly as 'Chai.jpg' (letter case matters once published))"
+    ]
+    index.write_text(index.read_text(encoding="utf-8").replace("src: Chai.JPG", "src: Chai.jpg"), encoding="utf-8")
+    (small_site / "content/communes/cam-binh.jpg").write_bytes((DATA / "images/flower.jpg").read_bytes())
+    commune = small_site / "content/communes/cam-binh.md"
+    commune.write_text(commune.read_text(encoding="utf-8").replace("summary:", "images: [{src: cam-binh.jpg, alt: Cánh đồng Cẩm Bình}]\nsummary:"), encoding="utf-8")
+    build(small_site, TODAY)
+    assert 'alt="Cánh đồng Cẩm Bình"' in page(small_site, "xa-phuong/cam-binh/index.html")

@@ -133,3 +133,35 @@ def test_reader_returns_an_entry_or_content_errors_for_any_bytes(tmp_path_factor
     (root / "p" / "index.md").write_bytes(data)
     result = read_entry(root / "p" / "index.md", root, "product")
     assert isinstance(result, Entry) or (result and all(isinstance(e, ContentError) for e in result))
+
+
+def test_hash_in_free_text_warns_that_the_rest_was_dropped(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "index.md").write_text("---\nname: Sản phẩm #1\nrecognitions:\n  - stars: 3  # ba sao\n    date: 2024\n---\n", encoding="utf-8")
+    entry = read_entry(tmp_path / "p" / "index.md", tmp_path, "product")
+    assert isinstance(entry, Entry) and entry.meta.name == "Sản phẩm"
+    assert [str(w) for w in entry.warnings] == [
+        "warning: p/index.md:2:7: name: the text after '#' was read as a comment, leaving 'Sản phẩm' (put the whole text in quotes: \"…\")"
+    ]
+
+
+def test_empty_required_text_and_fair_dates_in_the_wrong_order(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "index.md").write_text("---\nname:\nrecognitions: [{stars: 3, date: 2024}]\n---\n", encoding="utf-8")
+    (tmp_path / "f").mkdir()
+    (tmp_path / "f" / "index.md").write_text("---\nname: Hội chợ\nstart: 17/11/2024\nend: 15/11/2024\n---\n", encoding="utf-8")
+    assert messages(read_entry(tmp_path / "p" / "index.md", tmp_path, "product")) == ["p/index.md:2:1: name: is empty (write a value after the ':')"]
+    assert messages(read_entry(tmp_path / "f" / "index.md", tmp_path, "fair")) == ["f/index.md:4:1: end: is before the start (2024-11-17)"]
+
+
+def test_nfd_folder_names_give_nfc_slugs(tmp_path: Path) -> None:
+    import unicodedata
+
+    from ocopsite.reader import read_content
+
+    folder = tmp_path / "content/products" / unicodedata.normalize("NFD", "Nước mắm Lộc Hà")
+    folder.mkdir(parents=True)
+    (folder / "index.md").write_bytes((DATA / "nfd_text.md").read_bytes())
+    [entry], problems, _ = read_content(tmp_path)
+    assert problems == [] and entry.slug == "nuoc-mam-loc-ha"
+    assert entry.meta.name == unicodedata.normalize("NFC", entry.meta.name)
