@@ -6,6 +6,7 @@ undefined names are errors, so a template typo fails the build instead of printi
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import math
 import re
@@ -138,12 +139,14 @@ def render_markdown(text: str, base_path: str = "/", video_hosts: frozenset[str]
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
 
 
-def content_security_policy(video_hosts: list[str]) -> str:
-    """Return the site's Content-Security-Policy: only its own files, no inline script or
-    style; frames only from the allowed video hosts."""
+def content_security_policy(video_hosts: list[str], inline_scripts: list[str] = ()) -> str:
+    """Return a page's Content-Security-Policy: only the site's own files, no inline style,
+    no inline script but the given ones (the page's JSON-LD), allowed by their sha256;
+    frames only from the allowed video hosts."""
+    hashes = "".join(f" 'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'" for text in inline_scripts)
     frames = " ".join(f"https://{h}" for h in video_hosts) or "'none'"
     return (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        f"default-src 'self'; script-src 'self'{hashes}; style-src 'self'; img-src 'self' data:; font-src 'self'; "
         f"connect-src 'self'; frame-src {frames}; object-src 'none'; base-uri 'self'; form-action 'self'"
     )
 
@@ -196,7 +199,7 @@ class Renderer:
             province=self.province,
             site=site, config=site.config, today=site.today, url=self.url, abs_url=self.abs_url, asset=self.asset,
             image=self.image, cover=self.cover, groups=list(models.ProductGroup), sections=SECTIONS,
-            csp=content_security_policy(site.config.video_hosts), jsonld=structured.dumps, feed_file=FEED_FILE,
+            feed_file=FEED_FILE,
             fairs_calendar=FAIRS_CALENDAR, calendar_file=CALENDAR_FILE,
             nav=[p for p in site.pages if p.meta.menu is not None],
         )
@@ -233,8 +236,10 @@ class Renderer:
         return None
 
     def render(self, template: str, page: PageInfo, **context: Any) -> bytes:
-        """Render one template to UTF-8 bytes."""
-        return self.env.get_template(template).render(page=page, **context).encode("utf-8")
+        """Render one template to UTF-8 bytes, with the page's JSON-LD and matching CSP."""
+        jsonld = structured.dumps(structured.graph(page.schema)) if page.schema else None
+        csp = content_security_policy(self.site.config.video_hosts, [jsonld] if jsonld else [])
+        return self.env.get_template(template).render(page=page, jsonld=jsonld, csp=csp, **context).encode("utf-8")
 
 
 def render_site(site: Site, templates_dir: Path, assets: dict[str, tuple[Path, str]]) -> dict[str, bytes]:

@@ -5,17 +5,9 @@ of the site served at the domain root and under a sub-path."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import html
-import http.server
 import io
 import re
-import threading
-import urllib.error
-import urllib.request
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
 import extruct
 import feedparser
@@ -27,6 +19,8 @@ import zxingcpp
 from PIL import Image
 
 from ocopsite.outputs.sitemap import sitemaps
+
+from .webcheck import crawl
 from ocopsite.pipeline import build
 
 from .conftest import DATA, SMALL_SITE, TODAY
@@ -198,7 +192,8 @@ def test_qr_codes_decode_to_the_canonical_url(site: Path) -> None:
         flat.paste(png, mask=png.getchannel("A"))
         assert [r.text for r in zxingcpp.read_barcodes(flat)] == [url]
     sheet = out(site, "san-pham/nuoc-mam-ky-phu/in/index.html")
-    assert 'src="/san-pham/nuoc-mam-ky-phu/qr.svg"' in sheet and '<meta name="robots" content="noindex">' in sheet
+    assert 'src="/san-pham/nuoc-mam-ky-phu/qr.svg"' in sheet
+    assert '<link rel="canonical" href="https://example.org/san-pham/nuoc-mam-ky-phu/">' in sheet, "the sheet is not a second copy for search engines"
     assert "size: A6" in (site / "output/assets").joinpath(re.search(r'href="/assets/(css/sheet\.[0-9a-f]+\.css)"', sheet).group(1)).read_text()
 
 
@@ -208,79 +203,6 @@ def test_share_buttons_need_no_third_party_script(site: Path) -> None:
     scripts = re.findall(r"<script[^>]*src=\"([^\"]+)\"", page)
     assert scripts and all(s.startswith("/assets/js/share.") for s in scripts)
     assert 'class="btn js-share" hidden' in page and 'class="btn js-copy"' in page
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if "id" in a:
-            self.ids.add(a["id"])
-        for name in ("href", "src"):
-            if a.get(name):
-                self.links.append(a[name])
-        if a.get("srcset"):
-            self.links += [part.strip().split(" ")[0] for part in a["srcset"].split(",")]
-        if tag == "meta" and a.get("property") == "og:image":
-            self.links.append(a["content"])
-
-
-def crawl(output: Path, base_url: str) -> tuple[int, list[str]]:
-    """Serve ``output`` under ``base_url``'s path on 127.0.0.1 and follow every internal
-    link (absolute links to ``base_url`` included)."""
-    prefix = urlsplit(base_url).path
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def translate_path(self, path):
-            path = urlsplit(path).path
-            if not path.startswith(prefix):
-                return str(output / "__missing__")
-            return super().translate_path("/" + path[len(prefix):])
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(output)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
-    broken, seen, pages, queue = [], set(), {}, [origin + prefix]
-    try:
-        while queue:
-            url = queue.pop()
-            if url in seen:
-                continue
-            seen.add(url)
-            try:
-                with urllib.request.urlopen(url, timeout=5) as r:
-                    body, kind = r.read(), r.headers.get("Content-Type", "")
-            except urllib.error.HTTPError as e:
-                broken.append(f"{e.code} {url}")
-                continue
-            if "html" in kind:
-                parser = _Links()
-                parser.feed(body.decode("utf-8"))
-                pages[url] = parser
-                for link in parser.links:
-                    target = urljoin(url, html.unescape(link))
-                    if target.startswith(base_url):  # absolute canonical/OG URLs of this site
-                        target = origin + prefix + target[len(base_url):]
-                    if target.startswith(origin):
-                        if not urlsplit(target).path.startswith(prefix):
-                            broken.append(f"outside {prefix}: {link} on {url}")
-                        queue.append(target.split("#")[0])
-                        if "#" in target:
-                            pages.setdefault("#anchors", []).append((target, url))  # type: ignore[arg-type]
-        for target, source in pages.pop("#anchors", []):  # type: ignore[union-attr]
-            page_url, anchor = target.split("#", 1)
-            if anchor and page_url in pages and anchor not in pages[page_url].ids:
-                broken.append(f"missing anchor #{anchor} on {source}")
-    finally:
-        server.shutdown()
-    return len(pages), broken
 
 
 @pytest.mark.parametrize("base_url", ["https://example.org/", "https://example.org/ocop-hatinh/"])
