@@ -71,7 +71,7 @@ class PageInfo:
     schema: list[dict] = field(default_factory=list)
     #: Day the page's facts last changed (sitemap ``lastmod``), when known.
     lastmod: dt.date | None = None
-    #: False for pages that must stay out of the sitemap and search engines.
+    #: False for pages left out of the sitemap (the 404 page, printable sheets).
     indexed: bool = True
 
 
