@@ -120,7 +120,7 @@ def process(source: str, stem: str, key: str, settings: ImageSettings, cache_dir
                 im = _to_srgb(im)
                 im.info.clear()  # never carry EXIF, XMP, IPTC, ICC or comments into outputs
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-        raise ValueError(f"is larger than the limit of {settings.max_pixels:,} pixels (images.max_pixels)") from None
+        raise ValueError(f"is larger than the limit of {settings.max_pixels:,} pixels set by images.max_pixels") from None
     except UnidentifiedImageError:
         raise ValueError("is not a JPEG, PNG, WebP or GIF photo") from None
     except (OSError, SyntaxError, EOFError) as exc:
@@ -155,7 +155,7 @@ def inspect(source: Path, settings: ImageSettings) -> str | None:
             with PILImage.open(source, formats=OPEN_FORMATS) as im:
                 im.verify()
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-        return f"is larger than the limit of {settings.max_pixels:,} pixels (images.max_pixels)"
+        return f"is larger than the limit of {settings.max_pixels:,} pixels set by images.max_pixels"
     except UnidentifiedImageError:
         return "is not a JPEG, PNG, WebP or GIF photo"
     except (OSError, SyntaxError, EOFError) as exc:

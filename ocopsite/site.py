@@ -298,7 +298,7 @@ class _Assembler:
         refs = getattr(entry.meta, "images", [])
         limits = self.config.images
         if len(refs) > limits.max_per_entry:
-            self.error(entry, ("images",), f"lists {len(refs)} photos, more than the limit of {limits.max_per_entry}", "keep the best ones (images.max_per_entry)")
+            self.error(entry, ("images",), f"lists {len(refs)} photos, more than the limit of {limits.max_per_entry}", "keep the best ones; the limit is images.max_per_entry in site_config.yaml")
             return []
         for i, ref in enumerate(refs):
             src = ref.src
@@ -319,10 +319,10 @@ class _Assembler:
             actual = {p.name for p in path.parent.iterdir()}
             if path.name not in actual:  # Windows and macOS ignore case; the publishing server does not
                 real = next((n for n in actual if n.lower() == path.name.lower()), "?")
-                self.error(entry, where, f"'{src}' is written differently from the file '{real}'", f"write it exactly as '{real}' (letter case matters once published)")
+                self.error(entry, where, f"'{src}' is written differently from the file '{real}'", f"write it exactly as '{real}'; letter case matters once published")
                 continue
             if (size := path.stat().st_size) > limits.max_bytes:
-                self.error(entry, where, f"'{src}' is {size:,} bytes, over the limit of {limits.max_bytes:,}", "save a smaller copy of the photo (images.max_bytes)")
+                self.error(entry, where, f"'{src}' is {size:,} bytes, over the limit of {limits.max_bytes:,}", "save a smaller copy of the photo; the limit is images.max_bytes in site_config.yaml")
                 continue
             jobs.append(ImageJob(path.resolve(), ref.alt, entry.path))
         return jobs

@@ -294,7 +294,7 @@ def test_photo_letter_case_must_match_and_commune_photos_sit_beside_their_file(s
         "(check the file name; letter case matters)"
     ] or [str(e) for e in exc.value.errors] == [
         "content/products/nuoc-mam-ky-phu/index.md:21:5: images.0.src: 'Chai.JPG' is written differently from the file 'Chai.jpg' "
-        "(write it exactly as 'Chai.jpg' (letter case matters once published))"
+        "(write it exactly as 'Chai.jpg'; letter case matters once published)"
     ]
     index.write_text(index.read_text(encoding="utf-8").replace("src: Chai.JPG", "src: Chai.jpg"), encoding="utf-8")
     (small_site / "content/communes/cam-binh.jpg").write_bytes((DATA / "images/flower.jpg").read_bytes())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -101,9 +103,9 @@ def test_size_limits_are_clear_errors(write_site) -> None:
     keo.write_text(keo.read_text(encoding="utf-8").replace("recognitions:", "images: [{src: a.jpg, alt: a}, {src: b.jpg, alt: b}]\nrecognitions:"), encoding="utf-8")
     assert errors_of(root) == [
         "content/pages/dai.md: the file is 6,020 bytes, over the limit of 2,000 (split it or shorten it)",
-        "content/products/keo-cu-do/index.md:6:1: images: lists 2 photos, more than the limit of 1 (keep the best ones (images.max_per_entry))",
+        "content/products/keo-cu-do/index.md:6:1: images: lists 2 photos, more than the limit of 1 (keep the best ones; the limit is images.max_per_entry in site_config.yaml)",
         "content/products/nuoc-mam-ky-phu/index.md:21:5: images.0.src: 'chai.jpg' is 6,412 bytes, over the limit of 5,000 "
-        "(save a smaller copy of the photo (images.max_bytes))",
+        "(save a smaller copy of the photo; the limit is images.max_bytes in site_config.yaml)",
     ]
 
 
@@ -129,6 +131,9 @@ def test_every_page_carries_a_csp_it_satisfies(small_site: Path) -> None:
     for page in (small_site / "output").rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         [csp] = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
-        assert __import__("html").unescape(csp).startswith("default-src 'self'; script-src 'self'; style-src 'self'"), page
+        csp = __import__("html").unescape(csp)
+        inline = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        hashes = "".join(f" 'sha256-{base64.b64encode(hashlib.sha256(t.encode()).digest()).decode()}'" for t in inline)
+        assert csp.startswith(f"default-src 'self'; script-src 'self'{hashes}; style-src 'self';"), page
         assert not re.search(r"<script(?![^>]*\b(src=|type=\"application/ld\+json\"))", html), f"inline script in {page}"
         assert not re.search(r"\sstyle=|\son[a-z]+=", html), f"inline style or handler in {page}"
