@@ -13,6 +13,7 @@ import datetime as dt
 import enum
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -223,38 +224,28 @@ def parse_year(value: Any) -> int:
     return int(text)
 
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 .()-]{5,19}$")
-_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+def text_matching(pattern: str, code: str, message: str) -> Callable[[Any], str | None]:
+    """Return a validator that keeps text as typed when it matches ``pattern``, and
+    otherwise raises ``PydanticCustomError(code, message)`` (``{value}`` is the text)."""
+    regex = re.compile(pattern, re.I)
+
+    def check(value: Any) -> str | None:
+        if value is None:
+            return None
+        text = str(value).strip()
+        if not regex.match(text):
+            raise PydanticCustomError(code, message, {"value": text})
+        return text
+
+    return check
 
 
-def check_url(value: Any) -> Any:
-    """Accept only ``http(s)://`` addresses: a link must never run script (``javascript:``)."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    if not re.match(r"^https?://[^\s<>\"']+$", text, re.I):
-        raise PydanticCustomError("url", "must be a web address starting with https:// (got '{value}')", {"value": text})
-    return text
-
-
-def check_phone(value: Any) -> Any:
-    """Accept a phone number as typed (digits, spaces, dots, dashes, a leading +)."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    if not _PHONE.match(text):
-        raise PydanticCustomError("phone", "is not a phone number (got '{value}'); write it like 0912 345 678", {"value": text})
-    return text
-
-
-def check_email(value: Any) -> Any:
-    """Accept an e-mail address of the form ``name@domain.tld``."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    if not _EMAIL.match(text):
-        raise PydanticCustomError("email", "is not an e-mail address (got '{value}')", {"value": text})
-    return text
+#: Only ``http(s)://`` addresses: a link must never run script (``javascript:``).
+check_url = text_matching(r"^https?://[^\s<>\"']+$", "url", "must be a web address starting with https:// (got '{value}')")
+#: A phone number as typed: digits, spaces, dots, dashes, brackets, a leading +.
+check_phone = text_matching(r"^\+?[0-9][0-9 .()-]{5,19}$", "phone", "is not a phone number (got '{value}'); write it like 0912 345 678")
+#: An e-mail address ``name@domain.tld``.
+check_email = text_matching(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$", "email", "is not an e-mail address (got '{value}')")
 
 
 def as_list(value: Any) -> Any:

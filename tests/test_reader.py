@@ -165,3 +165,17 @@ def test_nfd_folder_names_give_nfc_slugs(tmp_path: Path) -> None:
     [entry], problems, _ = read_content(tmp_path)
     assert problems == [] and entry.slug == "nuoc-mam-loc-ha"
     assert entry.meta.name == unicodedata.normalize("NFC", entry.meta.name)
+
+
+def test_wrong_types_and_missing_required_fields(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "index.md").write_text(
+        "---\nname: [một, hai]\ngroup: food\nrecognitions:\n  - date: 2024\n    score: cao\ndraft: có\nprice: {amount: 12.5}\n---\n", encoding="utf-8"
+    )
+    assert messages(read_entry(tmp_path / "p" / "index.md", tmp_path, "product")) == [
+        "p/index.md:2:1: name: must be text (write the text on the same line, in quotes if it has a ':')",
+        "p/index.md:5:5: recognitions.0.stars: is required (add a line 'stars: …')",
+        "p/index.md:6:5: recognitions.0.score: must be a whole number (got 'cao')",
+        "p/index.md:8:9: price.amount: is not an amount in đồng (got '12.5'); write 150000 or 150.000",
+        "p/index.md:7:1: draft: must be true or false (got 'có')",
+    ]  # in field order; reports sort them by line
