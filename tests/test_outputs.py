@@ -46,6 +46,7 @@ def site(tmp_path_factory) -> Path:
         "recognitions:\n  - {stars: 5, date: 2024-06-01}\nupdated: 2025-02-03\n---\nCâu chuyện.\n"
     )
     files["content/fairs/phien-cho-toi/index.md"] = "---\nname: Phiên chợ tối\nstart: 20/12/2026 18:00\nend: 20/12/2026 23:00\nvenue: Đường Nguyễn Du\ncity: Hà Tĩnh\norganiser: Sở Công Thương\n---\n"
+    files["content/fairs/hoi-cho-nguy-hiem/index.md"] = f"---\nname: '{NASTY.replace(chr(39), chr(39) * 2)}'\nstart: 2025-05-01\nvenue: 'Sân; vận động, số 1'\n---\n"
     write_files(root, files)
     (root / "content/products/nuoc-mam-ky-phu/chai.jpg").write_bytes((DATA / "images/hopper.jpg").read_bytes())
     build(root, TODAY)
@@ -96,7 +97,7 @@ def test_icalendar_files(site: Path) -> None:
     cal = icalendar.Calendar.from_ical(raw)
     assert cal["VERSION"] == "2.0" and cal["PRODID"]
     events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
-    assert sorted(events) == ["le-hoi-cam-2024@example.org", "le-hoi-cam-2026@example.org", "phien-cho-toi@example.org"]
+    assert sorted(events) == ["hoi-cho-nguy-hiem@example.org", "le-hoi-cam-2024@example.org", "le-hoi-cam-2026@example.org", "phien-cho-toi@example.org"]
     for e in events.values():
         assert e.get("DTSTART") and e.get("DTSTAMP") and e.get("SUMMARY")
     allday = events["le-hoi-cam-2026@example.org"]
@@ -178,7 +179,10 @@ def test_markup_in_a_name_is_escaped_everywhere(site: Path) -> None:
     assert NASTY in [e.title.split(" — ")[0] for e in feedparser.parse(out(site, "feed.xml")).entries]
     assert "keo-nguy-hiem" in out(site, "sitemap.xml")
     cal = icalendar.Calendar.from_ical((site / "output/fairs.ics").read_bytes())
-    assert cal  # names with markup only reach ICS through fairs; parsing proves the file is intact
+    [event] = [e for e in cal.walk("VEVENT") if str(e["UID"]).startswith("hoi-cho-nguy-hiem@")]
+    assert str(event["SUMMARY"]) == NASTY and str(event["LOCATION"]) == "Sân; vận động, số 1"
+    fair_page = out(site, "hoi-cho/hoi-cho-nguy-hiem/index.html")
+    assert "<script>alert(1)" not in fair_page and "Kẹo &lt;script&gt;" in fair_page
 
 
 def test_qr_codes_decode_to_the_canonical_url(site: Path) -> None:
