@@ -13,7 +13,7 @@ import pytest
 from ocopsite.errors import BuildError
 from ocopsite.pipeline import build
 
-from .conftest import CONFIG, DATA, SMALL_SITE, TODAY, write_files
+from .conftest import CONFIG, DATA, SMALL_SITE, TODAY
 
 HOSTILE = (DATA / "content/hostile.md").read_text(encoding="utf-8")
 
