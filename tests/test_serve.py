@@ -137,6 +137,9 @@ def test_serve_process_rebuilds_shows_errors_and_recovers(small_site: Path) -> N
 
         status, body = _wait_for(up)
         assert status == 200 and "livereload.js" in body
+        # the preview's injected inline script would break the site's CSP, so the preview drops it
+        assert "Content-Security-Policy" not in body
+        assert "Content-Security-Policy" in (small_site / "output/index.html").read_text(encoding="utf-8")
         with socket.create_connection(("127.0.0.1", port)) as s:  # a raw request, not normalised by a client
             s.sendall(b"GET /../../../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             reply = s.recv(200)
