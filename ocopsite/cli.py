@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import BuildError, ContentError, as_github, as_json, summary_line
 
@@ -109,6 +110,9 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         return 1
     for w in result.warnings:
         print(w, file=sys.stderr)
+    if urlsplit(site_base := result.site.config.base_url).hostname in ("127.0.0.1", "localhost", "::1"):
+        print(f"note: base_url is {site_base}: QR codes, sheets and share links point to this computer; "
+              "publish with --base-url https://…", file=sys.stderr)
     sys.stderr.flush()
     site = result.site
     print(

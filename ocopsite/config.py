@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
+from PIL import ImageColor
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import BuildError, ContentError
@@ -31,6 +32,15 @@ class ImageSettings(BaseModel):
     max_per_entry: Annotated[int, Field(ge=1)] = 30
     #: Background colour that transparent photos are flattened on for JPEG.
     background: str = "#ffffff"
+
+    @field_validator("background")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        try:
+            ImageColor.getrgb(value)
+        except ValueError:
+            raise ValueError(f"is not a colour (got '{value}'); write it like #ffffff") from None
+        return value
 
 
 class SiteConfig(BaseModel):
@@ -61,6 +71,14 @@ class SiteConfig(BaseModel):
     #: Hosts whose videos may be embedded with <iframe> in Markdown bodies (https only).
     video_hosts: list[str] = ["www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com"]
     images: ImageSettings = ImageSettings()
+
+    @field_validator("province_code")
+    @classmethod
+    def _province(cls, value: int) -> int:
+        if value != 42:
+            # The shipped old → new commune mapping (ocopsite/data/) is Hà Tĩnh's (code 42).
+            raise ValueError("must be 42 (Hà Tĩnh): the commune mapping shipped in ocopsite/data/ is for Hà Tĩnh only")
+        return value
 
     @field_validator("base_url")
     @classmethod

@@ -84,6 +84,7 @@ def _flatten(im: PILImage.Image, background: str) -> PILImage.Image:
 def _atomic_save(im: PILImage.Image, path: Path, fmt: str, quality: int) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     os.close(fd)
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; published files must be readable by the web server
     try:
         if fmt == "webp":
             im.save(tmp, "WEBP", quality=quality, method=4)
@@ -143,17 +144,19 @@ def process(source: str, stem: str, key: str, settings: ImageSettings, cache_dir
 
 
 def inspect(source: Path, settings: ImageSettings) -> str | None:
-    """Check a photo without decoding its pixels: format, pixel limit, structure.
+    """Check a photo as the build will read it: format, pixel limit, complete data (JPEGs
+    are decoded at 1/8 scale, so this stays fast).
 
-    Returns a plain problem message, or None when the file looks like a usable photo.
-    (Truncated pixel data is only found by a full decode, in the build.)
+    Returns a plain problem message, or None when the file is a usable photo.
     """
     PILImage.MAX_IMAGE_PIXELS = settings.max_pixels
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             with PILImage.open(source, formats=OPEN_FORMATS) as im:
-                im.verify()
+                if im.format == "JPEG":
+                    im.draft(im.mode, (64, 64))  # decode at 1/8 scale: finds truncation, cheaply
+                im.load()
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
         return f"is larger than the limit of {settings.max_pixels:,} pixels set by images.max_pixels"
     except UnidentifiedImageError:

@@ -135,6 +135,8 @@ def parse_date(value: Any) -> dt.date:
             "is not a date (got '{value}'); write 2024-10-15 or 15/10/2024",
             {"value": text},
         )
+    if not 1900 <= y <= 2100:
+        raise PydanticCustomError("date_year", "has an unlikely year {year} (got '{value}'); check the year", {"year": y, "value": text})
     try:
         return dt.date(y, mo, d)
     except ValueError:
@@ -166,7 +168,10 @@ def parse_partial_date(value: Any) -> PartialDate:
         return value
     text = str(value).strip()
     if m := _YEAR.match(text):
-        return PartialDate(dt.date(int(m.group(1)), 1, 1), "year")
+        year = int(m.group(1))
+        if not 1900 <= year <= 2100:
+            raise PydanticCustomError("date_year", "has an unlikely year {year} (got '{value}'); check the year", {"year": year, "value": text})
+        return PartialDate(dt.date(year, 1, 1), "year")
     return PartialDate(parse_date(text), "day")
 
 
@@ -444,7 +449,8 @@ class FairMeta(FrontMatter):
     @classmethod
     def _end_after_start(cls, end: dt.date | dt.datetime | None, info: ValidationInfo) -> dt.date | dt.datetime | None:
         start = info.data.get("start")
-        if end is not None and start is not None and _day(end) < _day(start):
+        both_timed = isinstance(end, dt.datetime) and isinstance(start, dt.datetime)
+        if end is not None and start is not None and (end < start if both_timed else _day(end) < _day(start)):
             raise PydanticCustomError("fair_dates", "is before the start ({start})", {"start": _day(start).isoformat()})
         return end
 

@@ -116,7 +116,7 @@ def create(root: Path, kind: str, name: str, today: dt.date) -> Path:
     Raises ``NewEntryError`` if the name gives an empty slug or the entry exists.
     """
     name = nfc(name).strip()
-    slug = slugify(name)
+    slug = slugify(name)[:80].rstrip("-")  # file systems cap a name at 255 bytes
     if not slug:
         raise NewEntryError(f"'{name}' gives an empty slug: use letters or digits")
     folder, _model, bundle = KINDS[kind]

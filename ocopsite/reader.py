@@ -68,6 +68,9 @@ def decode(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise _Problem(1, "", "the file is saved as UTF-16 (Notepad calls it 'Unicode'), not UTF-8",
+                           "open it and save it again with the encoding UTF-8") from None
         guess = ""
         try:
             data.decode("cp1258")
@@ -283,7 +286,9 @@ def _did_you_mean_field(model: type[BaseModel], loc: tuple) -> str:
         if close:
             return f"did you mean '{close[0]}'? It belongs under '{name}:'"
     close = difflib.get_close_matches(str(loc[-1]), here, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else "check the spelling, or put it under 'extra:'"
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "check the spelling, or put it under 'extra:'" if "extra" in _fields_at(model, ()) else "check the spelling"
 
 
 def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:

@@ -64,7 +64,7 @@ class PreviewApp:
             return self._send(start_response, "500 Internal Server Error", self.error_page(), "text/html; charset=utf-8")
         if not target.is_file():
             page = self.output / "404.html"
-            body = page.read_bytes() if page.is_file() else b"not found\n"
+            body = _CSP_META.sub(b"", page.read_bytes(), count=1) if page.is_file() else b"not found\n"
             return self._send(start_response, "404 Not Found", body, "text/html; charset=utf-8")
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/xml", "application/json", "image/svg+xml"):

@@ -300,8 +300,13 @@ class _Assembler:
         if len(refs) > limits.max_per_entry:
             self.error(entry, ("images",), f"lists {len(refs)} photos, more than the limit of {limits.max_per_entry}", "keep the best ones; the limit is images.max_per_entry in site_config.yaml")
             return []
+        listed: set[str] = set()
         for i, ref in enumerate(refs):
             src = ref.src
+            if src in listed:
+                self.warn(entry, ("images", i, "src"), f"'{src}' is listed twice", "remove the repeated photo")
+                continue
+            listed.add(src)
             where = ("images", i, "src")
             if "\x00" in src or src.startswith(("/", "\\")) or ":" in src or ".." in PurePosixPath(src.replace("\\", "/")).parts:
                 self.error(entry, where, f"'{src}' is not a file name in this entry's folder", "put the photo next to index.md and write only its file name")
@@ -326,6 +331,18 @@ class _Assembler:
                 continue
             jobs.append(ImageJob(path.resolve(), ref.alt, entry.path))
         return jobs
+
+    def unique(self, entry: models.Entry, field_name: str) -> list[tuple[int, str]]:
+        """Return ``(index, reference)`` of a list field, warning about repeated items."""
+        seen: set[str] = set()
+        items = []
+        for i, ref in enumerate(getattr(entry.meta, field_name)):
+            if slugify(ref) in seen:
+                self.warn(entry, (field_name, i), f"'{ref}' is listed twice", "remove the repeated line")
+                continue
+            seen.add(slugify(ref))
+            items.append((i, ref))
+        return items
 
     def resolve(self, entry: models.Entry, field_name: str, index: int | None, slug: str, table: dict[str, Any], what: str) -> Any:
         """Resolve a slug reference (or a name that slugifies to one), or report it with
@@ -376,10 +393,15 @@ def assemble(
 
     products = {}
     for e in by_kind["product"]:
+        # Newest first; on the same date the higher star wins (an upgrade decided that day).
         recs = sorted(
             (models.Recognition(**dict(r)) for r in e.meta.recognitions),
-            key=lambda r: r.date, reverse=True,
+            key=lambda r: (r.date, r.stars), reverse=True,
         )
+        dates = [r.date for r in e.meta.recognitions]
+        for i, r in enumerate(e.meta.recognitions):
+            if dates.index(r.date) != i:
+                a.warn(e, ("recognitions", i, "date"), "has the same date as another recognition", "check the dates; on the same day the higher star is taken as current")
         if e.slug in RESERVED_PRODUCT_SLUGS:
             a.error(e, (), f"the name '{e.slug}' is reserved for a page of the catalogue", "rename the folder")
             continue
@@ -402,7 +424,7 @@ def assemble(
     crafts = {}
     for e in by_kind["craft"]:
         c = Craft(e.slug, url_of("craft", e.slug), e, a.photos(e), meta=e.meta, commune=a.locate(e, required=False))
-        for i, slug in enumerate(e.meta.products):
+        for i, slug in a.unique(e, "products"):
             if prod := a.resolve(e, "products", i, slug, products, "product"):
                 c.products.append(prod)
                 prod.crafts.append(c)
@@ -413,11 +435,11 @@ def assemble(
         f = Fair(e.slug, url_of("fair", e.slug), e, a.photos(e), meta=e.meta)
         if e.meta.commune:
             f.commune = a.locate(e, required=False)
-        for i, slug in enumerate(e.meta.products):
+        for i, slug in a.unique(e, "products"):
             if prod := a.resolve(e, "products", i, slug, products, "product"):
                 f.products.append(prod)
                 prod.fairs.append(f)
-        for i, slug in enumerate(e.meta.producers):
+        for i, slug in a.unique(e, "producers"):
             if prd := a.resolve(e, "producers", i, slug, producers, "producer"):
                 f.producers.append(prd)
                 prd.fairs.append(f)

@@ -169,3 +169,31 @@ def test_errors_are_printed_after_warnings(warned_site: Path, capsys) -> None:
     assert lines[0].startswith("warning: content/products/khong-chu/index.md")
     assert lines[1].startswith("content/pages/a.md:2:")
     assert lines[-1] == "build failed: 1 error, 1 warning; output/ was not changed"
+
+
+def test_config_values_are_checked_up_front(write_site, capsys) -> None:
+    from .conftest import CONFIG
+
+    root = write_site({}, config=CONFIG.replace("images:\n", "province_code: 1\ncolour: red\nimages:\n  background: not-a-colour\n"))
+    code, out, _ = run(capsys, "check", "--root", str(root), *NOW)
+    assert code == 1
+    assert out.splitlines()[:-1] == [
+        "site_config.yaml:5:1: province_code: must be 42 (Hà Tĩnh): the commune mapping shipped in ocopsite/data/ is for Hà Tĩnh only",
+        "site_config.yaml:6:1: colour: is not a known field (check the spelling)",
+        "site_config.yaml:8:3: images.background: is not a colour (got 'not-a-colour'); write it like #ffffff",
+    ]
+
+
+def test_utf16_files_unlikely_years_and_same_day_recognitions(write_site, capsys) -> None:
+    root = write_site({
+        "content/pages/unicode.md": "---\ntitle: Trang\n---\n".encode("utf-16"),
+        "content/products/a/index.md": "---\nname: A\ncommune: cam-binh\nproducer:\nrecognitions:\n  - {stars: 3, date: 0224}\n---\n",
+        "content/products/b/index.md": "---\nname: B\ncommune: cam-binh\nproducer:\nrecognitions:\n  - {stars: 3, date: 15/10/2024}\n  - {stars: 4, date: 15/10/2024}\n---\n",
+    })
+    code, out, _ = run(capsys, "check", "--root", str(root), *NOW)
+    assert out.splitlines()[:-1] == [
+        "content/pages/unicode.md:1: the file is saved as UTF-16 (Notepad calls it 'Unicode'), not UTF-8 (open it and save it again with the encoding UTF-8)",
+        "content/products/a/index.md:6:16: recognitions.0.date: has an unlikely year 224 (got '0224'); check the year",
+        "warning: content/products/b/index.md:7:5: recognitions.1.date: has the same date as another recognition "
+        "(check the dates; on the same day the higher star is taken as current)",
+    ]

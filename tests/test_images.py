@@ -205,3 +205,18 @@ def test_share_cards_for_products_and_fairs(small_site: Path) -> None:
     again = build(small_site, TODAY)
     assert again.images_encoded == 0
     assert not (small_site / "output/assets/fonts").exists(), "build-time fonts are not published"
+
+
+def test_published_photos_are_readable_by_the_web_server(small_site: Path) -> None:
+    build(small_site, TODAY)
+    modes = {oct(p.stat().st_mode & 0o777) for p in (small_site / "output/anh").iterdir()}
+    assert modes == {"0o644"}
+
+
+def test_check_finds_a_truncated_jpeg(tmp_path: Path) -> None:
+    from ocopsite.images import inspect
+
+    whole = (DATA / "images/flower.jpg").read_bytes()
+    (tmp_path / "cut.jpg").write_bytes(whole[: len(whole) // 2])
+    assert inspect(tmp_path / "cut.jpg", SETTINGS).startswith("is damaged or truncated")
+    assert inspect(DATA / "images/flower.jpg", SETTINGS) is None
