@@ -194,6 +194,6 @@ def test_utf16_files_unlikely_years_and_same_day_recognitions(write_site, capsys
     assert out.splitlines()[:-1] == [
         "content/pages/unicode.md:1: the file is saved as UTF-16 (Notepad calls it 'Unicode'), not UTF-8 (open it and save it again with the encoding UTF-8)",
         "content/products/a/index.md:6:16: recognitions.0.date: has an unlikely year 224 (got '0224'); check the year",
-        "warning: content/products/b/index.md:7:5: recognitions.1.date: has the same date as another recognition "
+        "warning: content/products/b/index.md:7:16: recognitions.1.date: has the same date as another recognition "
         "(check the dates; on the same day the higher star is taken as current)",
     ]
