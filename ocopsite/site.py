@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -301,6 +302,7 @@ class _Assembler:
             self.error(entry, ("images",), f"lists {len(refs)} photos, more than the limit of {limits.max_per_entry}", "keep the best ones; the limit is images.max_per_entry in site_config.yaml")
             return []
         listed: set[str] = set()
+        names_in = functools.cache(lambda folder: {p.name for p in folder.iterdir()})  # one listing per folder
         for i, ref in enumerate(refs):
             src = ref.src
             if src in listed:
@@ -321,7 +323,7 @@ class _Assembler:
             if not path.is_file():
                 self.error(entry, where, f"'{src}' is not in the folder {entry.path.rsplit('/', 1)[0]}/", "check the file name; letter case matters")
                 continue
-            actual = {p.name for p in path.parent.iterdir()}
+            actual = names_in(path.parent)
             if path.name not in actual:  # Windows and macOS ignore case; the publishing server does not
                 real = next((n for n in actual if n.lower() == path.name.lower()), "?")
                 self.error(entry, where, f"'{src}' is written differently from the file '{real}'", f"write it exactly as '{real}'; letter case matters once published")
