@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
 def _report_check(problems: list[ContentError], strict: bool, fmt: str) -> int:
     """Print check results (one line per problem, sorted, then a count); return the exit code."""
     if strict:
-        problems = [ContentError(*(getattr(p, f) for f in ("path", "line", "column", "field", "message", "hint")), "error") for p in problems]
+        problems = [dataclasses.replace(p, severity="error") for p in problems]
     problems = sorted(problems)
     if fmt == "json":
         print(json.dumps({"problems": as_json(problems), "summary": summary_line(problems)}, ensure_ascii=False, indent=2))

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from . import models
 from .i18n import _, translations
 from .reader import IGNORED_SUFFIXES
-from .site import SECTIONS, Node, Site, url_of
+from .site import SECTIONS, Node, Site
 from .outputs import structured
 from .outputs.calendar import calendar
 from .outputs.feed import atom, product_day
@@ -330,4 +330,4 @@ def render_site(site: Site, templates_dir: Path, assets: dict[str, tuple[Path, s
     return files
 
 
-__all__ = ["render_site", "render_markdown", "fingerprint_assets", "url_of", "paginate"]
+__all__ = ["render_site", "render_markdown", "fingerprint_assets", "paginate"]
