@@ -11,8 +11,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import BuildError, ContentError, as_github, as_json, summary_line
+from .kinds import KINDS
 
-NEW_KINDS = ("product", "producer", "craft", "fair", "page")
+NEW_KINDS = tuple(k.name for k in KINDS.values() if k.creatable)
 
 
 def _progress_bar():  # a bar on a terminal, nothing in CI logs
@@ -116,12 +117,13 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
               "publish with --base-url https://…", file=sys.stderr)
     sys.stderr.flush()
     site = result.site
+    changed = f"{result.written} written or linked" if result.written else "nothing changed"
     print(
-        f"built {result.files} files in {time.perf_counter() - started:.2f} s as of {today.isoformat()}: "
+        f"built {result.files} files ({changed}) in {time.perf_counter() - started:.2f} s as of {today.isoformat()}: "
         f"{len(site.current_products)} current + {len(site.expired_products)} expired products, "
         f"{len(site.producers)} producers, {len(site.communes)} communes, {len(site.crafts)} crafts, "
-        f"{len(site.fairs)} fairs, {len(site.pages)} pages; images {result.images_encoded} encoded, "
-        f"{result.images_reused} reused; {summary_line(result.warnings)}"
+        f"{len(site.fairs)} fairs, {len(site.pages)} pages; media {result.media_made} made, "
+        f"{result.media_reused} reused; {summary_line(result.warnings)}"
     )
     return 0
 

@@ -13,6 +13,7 @@ import datetime as dt
 import enum
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from .frontmatter import position_of
 from .i18n import _
 
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -340,6 +342,35 @@ class RecognitionMeta(FrontMatter):
     score: Annotated[int, Field(ge=0, le=100)] | None = None
 
 
+class Sourced(FrontMatter):
+    """Entries whose facts come from public sources; ``extra`` holds free-form data."""
+
+    #: Public web pages the entry's facts come from (every fact shown needs one).
+    sources: UrlList = []
+    #: Free-form data for custom templates (the shipped templates do not show it).
+    extra: dict[str, Any] = {}
+
+
+class Publishable(Sourced):
+    """Entries that can be held back: a draft, or scheduled for a later day."""
+
+    draft: bool = False
+    #: The entry appears from this day on (before it, it is left out like a draft).
+    publish_date: DateField | None = None
+    #: Last day the entry's facts were checked or changed (sitemap, feed, calendar).
+    updated: DateField | None = None
+
+    def is_published(self, today: dt.date) -> bool:
+        """Return True unless the entry is a draft or scheduled after ``today``."""
+        return not self.draft and not (self.publish_date and self.publish_date > today)
+
+
+class Illustrated(FrontMatter):
+    """Entries with photos beside them (``images:``, each with its ``alt`` text)."""
+
+    images: list[ImageRef] = []
+
+
 class Located(FrontMatter):
     """Entries that sit in a commune: a current commune and/or a pre-2025 address."""
 
@@ -347,7 +378,7 @@ class Located(FrontMatter):
     former_address: FormerAddress | None = None
 
 
-class ProductMeta(Located):
+class ProductMeta(Publishable, Illustrated, Located):
     """Front matter of ``content/products/<slug>/index.md``."""
 
     name: Text
@@ -355,22 +386,14 @@ class ProductMeta(Located):
     producer: str | None = None
     recognitions: Annotated[list[RecognitionMeta], Field(min_length=1)]
     summary: str | None = None
-    images: list[ImageRef] = []
     price: Price | None = None
     contact: Contact | None = None
     standards: TextList = []
     where_to_buy: TextList = []
     tags: TextList = []
-    sources: UrlList = []
-    draft: bool = False
-    #: The entry appears from this day on (before it, it is left out like a draft).
-    publish_date: DateField | None = None
-    #: Last day the entry's facts were checked or changed (sitemap, feed, calendar).
-    updated: DateField | None = None
-    extra: dict[str, Any] = {}
 
 
-class ProducerMeta(Located):
+class ProducerMeta(Publishable, Illustrated, Located):
     """Front matter of ``content/producers/<slug>/index.md``."""
 
     name: Text
@@ -381,26 +404,15 @@ class ProducerMeta(Located):
     model_cooperative: Year | None = None
     startup_cooperative: Year | None = None
     summary: str | None = None
-    images: list[ImageRef] = []
-    sources: UrlList = []
-    draft: bool = False
-    #: The entry appears from this day on (before it, it is left out like a draft).
-    publish_date: DateField | None = None
-    #: Last day the entry's facts were checked or changed (sitemap, feed, calendar).
-    updated: DateField | None = None
-    extra: dict[str, Any] = {}
 
 
-class CommuneMeta(FrontMatter):
+class CommuneMeta(Sourced, Illustrated):
     """Front matter of the optional ``content/communes/<slug>.md``."""
 
     summary: str | None = None
-    images: list[ImageRef] = []
-    sources: UrlList = []
-    extra: dict[str, Any] = {}
 
 
-class CraftMeta(Located):
+class CraftMeta(Publishable, Illustrated, Located):
     """Front matter of ``content/crafts/<slug>/index.md`` (a village craft, làng nghề)."""
 
     name: Text
@@ -411,17 +423,9 @@ class CraftMeta(Located):
     decision: str | None = None
     products: TextList = []
     summary: str | None = None
-    images: list[ImageRef] = []
-    sources: UrlList = []
-    draft: bool = False
-    #: The entry appears from this day on (before it, it is left out like a draft).
-    publish_date: DateField | None = None
-    #: Last day the entry's facts were checked or changed (sitemap, feed, calendar).
-    updated: DateField | None = None
-    extra: dict[str, Any] = {}
 
 
-class FairMeta(FrontMatter):
+class FairMeta(Publishable, Illustrated):
     """Front matter of ``content/fairs/<slug>/index.md``; times are Asia/Ho_Chi_Minh."""
 
     name: Text
@@ -436,14 +440,6 @@ class FairMeta(FrontMatter):
     products: TextList = []
     website: Url | None = None
     summary: str | None = None
-    images: list[ImageRef] = []
-    sources: UrlList = []
-    draft: bool = False
-    #: The entry appears from this day on (before it, it is left out like a draft).
-    publish_date: DateField | None = None
-    #: Last day the entry's facts were checked or changed (sitemap, feed, calendar).
-    updated: DateField | None = None
-    extra: dict[str, Any] = {}
 
     @field_validator("end")
     @classmethod
@@ -455,7 +451,7 @@ class FairMeta(FrontMatter):
         return end
 
 
-class PageMeta(FrontMatter):
+class PageMeta(Publishable):
     """Front matter of ``content/pages/<slug>.md``."""
 
     title: Text
@@ -464,12 +460,6 @@ class PageMeta(FrontMatter):
     menu: int | None = None
     #: Short label for the menu (default: the title).
     menu_title: str | None = None
-    draft: bool = False
-    #: The entry appears from this day on (before it, it is left out like a draft).
-    publish_date: DateField | None = None
-    #: Last day the entry's facts were checked or changed (sitemap, feed, calendar).
-    updated: DateField | None = None
-    extra: dict[str, Any] = {}
 
 
 def _day(value: dt.date | dt.datetime) -> dt.date:
@@ -525,14 +515,22 @@ class Recognition:
         return self.date.value <= today < self.valid_until
 
 
+@dataclass(frozen=True)
+class Photo:
+    """A photo to publish: its absolute ``source`` path inside the project, and its ``alt`` text."""
+
+    source: Path
+    alt: str
+
+
 @dataclass
 class Entry:
     """What a reader returns: validated front matter, Markdown body and where it came from.
 
-    ``kind`` is ``product``/``producer``/``commune``/``craft``/``fair``/``page``; ``slug`` is
-    the folder (or file) name; ``path`` is relative to the project root; ``lines`` maps a
-    front-matter field path (``("recognitions", 0, "stars")``) to its 1-based
-    ``(line, column)``.
+    ``kind`` is a name of ``kinds.KINDS``; ``slug`` is the folder (or file) name; ``path``
+    is relative to the project root; ``lines`` maps a front-matter field path
+    (``("recognitions", 0, "stars")``) to its 1-based ``(line, column)``; ``digest`` is a
+    hash of the file's bytes.
     """
 
     kind: str
@@ -544,15 +542,10 @@ class Entry:
     lines: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     #: Problems found while reading that do not stop the entry (severity ``warning``).
     warnings: list = field(default_factory=list)
+    #: The photos listed under ``images`` that passed the reader's checks, in order.
+    photos: tuple[Photo, ...] = ()
+    digest: str = ""
 
     def position(self, *field_path: Any) -> tuple[int, int]:
         """Return ``(line, column)`` of a field, or of its nearest parent, or of the file's start."""
         return position_of(self.lines, field_path)
-
-
-def position_of(lines: dict[tuple, tuple[int, int]], field_path: tuple) -> tuple[int, int]:
-    """Return the position of ``field_path`` or of its nearest parent in a position map."""
-    for end in range(len(field_path), 0, -1):
-        if field_path[:end] in lines:
-            return lines[field_path[:end]]
-    return (1, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .reader import KINDS
+from .kinds import KINDS
 from .vietnamese import nfc, slugify
 
 #: Skeletons are drafts (``draft: true``) so nothing half-written is ever published;
@@ -119,9 +119,9 @@ def create(root: Path, kind: str, name: str, today: dt.date) -> Path:
     slug = slugify(name)[:80].rstrip("-")  # file systems cap a name at 255 bytes
     if not slug:
         raise NewEntryError(f"'{name}' gives an empty slug: use letters or digits")
-    folder, _model, bundle = KINDS[kind]
-    path = root / "content" / folder / (f"{slug}/index.md" if bundle else f"{slug}.md")
-    if path.exists() or (bundle and path.parent.exists()):
+    spec = KINDS[kind]
+    path = root / "content" / spec.folder / (f"{slug}/index.md" if spec.bundle else f"{slug}.md")
+    if path.exists() or (spec.bundle and path.parent.exists()):
         raise NewEntryError(f"{path.relative_to(root).as_posix()} already exists; nothing was changed")
     path.parent.mkdir(parents=True, exist_ok=True)
     text = SKELETONS[kind].format(name=name.replace('"', '\\"'), today=today.isoformat())

@@ -1,4 +1,4 @@
-"""The build, as a table of contents: load → read → assemble → images → render → write."""
+"""The build, as a table of contents: load → read → assemble → media → plan → render → write."""
 
 from __future__ import annotations
 
@@ -9,39 +9,33 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-
-from .config import load_config
-from .errors import BuildError, ContentError, rel
-from .geography import load_geography
-from .cards import run_cards, specs_for
-from .images import image_hint, inspect, prune, run_images
 from pydantic_core import PydanticCustomError
 
+from .config import SiteConfig, load_config
+from .errors import BuildError, ContentError
 from .models import TIMEZONE, parse_date
-from .reader import read_content
-from .render import fingerprint_assets, render_site
-from .site import Site, assemble
-from .writer import build_lock, write_output
+from .site import Site
 
 
 @dataclass
 class BuildResult:
-    """What a build produced: the site, files written, warnings and stage timings (s)."""
+    """What a build produced: the site, how many files the output has and how many were
+    written (0 when nothing changed), warnings, media counts, and stage timings (s)."""
 
     site: Site
     files: int
+    written: int
     warnings: list[ContentError]
+    media_made: int = 0
+    media_reused: int = 0
     timings: dict[str, float] = field(default_factory=dict)
-    images_encoded: int = 0
-    images_reused: int = 0
 
 
 def resolve_today(now: str | None = None, environ: dict[str, str] | None = None) -> dt.date:
     """Return the build date in Asia/Ho_Chi_Minh.
 
-    ``now`` (``YYYY-MM-DD``) wins, then ``SOURCE_DATE_EPOCH`` (seconds), then the clock.
-    Raises ``ValueError`` for an unreadable value.
+    ``now`` (``YYYY-MM-DD`` or ``DD/MM/YYYY``) wins, then ``SOURCE_DATE_EPOCH`` (seconds),
+    then the clock. Raises ``ValueError`` for an unreadable value.
     """
     environ = os.environ if environ is None else environ
     if now:
@@ -62,10 +56,14 @@ def _fail_on_errors(problems: list[ContentError]) -> None:
 def load_site(root: Path, today: dt.date, base_url: str | None = None, fail: bool = True) -> tuple[Site, list[ContentError]]:
     """Run load, read and assemble. Raises ``BuildError`` with every error found (with
     ``fail=False``, only for a broken config; content problems are returned)."""
+    from .geography import load_geography
+    from .reader import read_content
+    from .site import assemble
+
     config = load_config(root, {"base_url": base_url})
-    entries, problems, broken = read_content(root, config.max_content_bytes)
+    entries, problems, broken = read_content(root, config.max_content_bytes, config.images)
     problems += [w for e in entries for w in e.warnings]
-    site, more = assemble(root, entries, config, load_geography(config.province_code), today, broken)
+    site, more = assemble(entries, config, load_geography(config.province_code), today, broken)
     problems += more
     if fail:
         _fail_on_errors(problems)
@@ -77,20 +75,14 @@ def check(root: Path, today: dt.date) -> list[ContentError]:
 
     Returns every problem (errors and warnings), sorted.
     """
+    from .media import inspect_photos
+
     root = root.resolve()
     try:
         site, problems = load_site(root, today, fail=False)
     except BuildError as exc:  # the config itself is broken
         return exc.problems
-    return sorted(problems + _inspect_photos(site, root))
-
-
-def _inspect_photos(site: Site, root: Path) -> list[ContentError]:
-    problems = []
-    for job in site.image_jobs:
-        if message := inspect(job.source, site.config.images):
-            problems.append(ContentError(rel(job.source, root), 0, 0, "", f"the photo {message}", image_hint(message)))
-    return problems
+    return sorted(problems + inspect_photos(site, root))
 
 
 def build(
@@ -100,55 +92,89 @@ def build(
     output: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     lock_wait: float = 60.0,
+    workers: int | None = None,
 ) -> BuildResult:
     """Build the site of the project at ``root`` into ``output`` (default ``root/output``).
 
     Raises ``BuildError`` listing every problem; ``output`` is then left as it was. One
     build of a project runs at a time: a second one waits for the lock (``lock_wait``
-    seconds at most).
+    seconds at most). ``workers`` caps the processes used (default: one per core); the
+    output is the same whatever it is.
     """
+    from .writer import build_lock
+
     root = root.resolve()
     with build_lock(root, lock_wait):
-        return _build(root, today, base_url, output, progress)
+        return _build(root, today, base_url, output or root / "output", progress, workers)
 
 
-def _build(root: Path, today: dt.date, base_url: str | None, output: Path | None, progress: Callable[[int, int], None] | None) -> BuildResult:
-    clock = time.perf_counter()
-    timings: dict[str, float] = {}
+class _Laps(dict):
+    """Stage timings in seconds, in the order the stages ran."""
 
-    def lap(stage: str) -> None:
-        nonlocal clock
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
         now = time.perf_counter()
-        timings[stage] = now - clock
-        clock = now
+        self[stage], self.clock = now - self.clock, now
 
+
+def _build(root: Path, today: dt.date, base_url: str | None, output: Path,
+           progress: Callable[[int, int], None] | None, workers: int | None) -> BuildResult:
+    from .media import inspect_photos, prune, run_media
+    from .plan import plan
+    from .writer import write_output
+
+    laps = _Laps()
     site, problems = load_site(root, today, base_url, fail=False)
     if any(p.is_error for p in problems):  # report photo problems in the same run
-        raise BuildError(problems + _inspect_photos(site, root))
-    lap("read+assemble")
-    report = run_images(site.image_jobs, site.config.images, root, site.config.base_path, progress=progress)
-    problems += report.problems
+        raise BuildError(problems + inspect_photos(site, root))
+    laps.lap("read+assemble")
+    media, more = run_media(site, root, workers, progress)
+    problems += more
     _fail_on_errors(problems)
-    site.images = report.images
-    cards, card_files, report.cards_drawn = run_cards(specs_for(site, root), root)
-    site.cards = cards
-    report.used_files |= card_files
-    lap("images")
+    laps.lap("media")
+    specs = plan(site, media)
+    laps.lap("plan")
+    items, render = prepare_render(site, media, specs, root, workers)
+    laps.lap("keys")
+    files, written = write_output(output, root, items, render)
+    prune(root, media)
+    laps.lap("render+write")
+    return BuildResult(site, files, written, problems, media.made, media.reused, dict(laps))
+
+
+def prepare_render(site: Site, media, specs: list, root: Path, workers: int | None):
+    """Return every output file as writer items (pages by render key, machine outputs,
+    media and assets), and the function that renders the pages the writer asks for."""
+    import hashlib
+
+    from .media import CACHE_DIR
+    from .outputs import machine_outputs
+    from .plan import site_data
+    from .render import Setup, TemplateProblem, code_version, fingerprint_assets, page_keys, render_pages, template_digests
+    from .writer import Item
+
     assets = fingerprint_assets(root / "assets")
-    files = render(site, root, assets)
-    lap("render")
-    count = write_output(output or root / "output", files, assets, report, root)
-    prune(report, root)
-    lap("write")
-    return BuildResult(site, count, problems, timings, report.encoded, report.reused)
+    setup = Setup(str(root / "templates"), site_data(site), {name: published for name, (_src, published) in assets.items()}, site.config.base_url)
+    keys = page_keys(specs, setup, template_digests(root / "templates"), code_version())
+    items = {spec.path: Item(key, page=spec) for spec, key in zip(specs, keys)}
+    for path, data in machine_outputs(site, specs).items():
+        items[path] = Item(hashlib.blake2b(data, digest_size=16).hexdigest(), data=data)
+    for path, name in media.files.items():
+        items[path] = Item("m:" + name, source=root / CACHE_DIR / name)
+    for _name, (source, published) in assets.items():  # copied, never linked: editors change assets in place
+        data = source.read_bytes()
+        items["assets/" + published] = Item(hashlib.blake2b(data, digest_size=16).hexdigest(), data=data)
+
+    def render(pages: list, writer) -> dict:
+        try:
+            return render_pages(pages, setup, writer, workers)
+        except TemplateProblem as exc:
+            raise BuildError([ContentError(f"templates/{exc.template}", exc.line, 0, "", exc.message)]) from None
+
+    return items, render
 
 
-def render(site: Site, root: Path, assets: dict) -> dict[str, bytes]:
-    """Render the site; a template error becomes a ``BuildError`` naming template and line."""
-    try:
-        return render_site(site, root / "templates", assets)
-    except jinja2.TemplateSyntaxError as exc:
-        where = rel(Path(exc.filename), root) if exc.filename else f"templates/{exc.name}"
-        raise BuildError([ContentError(where, exc.lineno, 0, "", f"template syntax error: {exc.message}")]) from None
-    except (jinja2.UndefinedError, jinja2.TemplateNotFound, KeyError) as exc:
-        raise BuildError([ContentError("templates/", 0, 0, "", f"template error: {exc}")]) from None
+__all__ = ["BuildResult", "SiteConfig", "build", "check", "load_site", "resolve_today"]

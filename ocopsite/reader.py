@@ -1,322 +1,144 @@
 """Read content files into entries. Pure: a file goes in, an ``Entry`` or errors come out.
 
-Every YAML scalar is read as the exact text typed (no YAML 1.1 guessing: ``0243456701``,
-``8:30`` and ``no`` stay text); the pydantic models in ``models`` then parse numbers,
-dates and booleans. Line numbers of every front matter key are kept for error messages.
+The front matter machinery (decoding, the ``---`` split, YAML with lines) is in
+``frontmatter``; which folders hold which kind of entry is in ``kinds``.
 """
 
 from __future__ import annotations
 
-import difflib
-import types
+import hashlib
+import os
 import typing
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
 
-import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from . import models
+from .config import ImageSettings
 from .errors import ContentError, rel
-from .vietnamese import nfc, slugify
+from .frontmatter import Problem, decode, load_yaml, split_front_matter, validation_errors
+from .kinds import KINDS
+from .vietnamese import slugify
 
 MAX_FILE_BYTES = 1_000_000
-MAX_YAML_NODES = 20_000
-_NULLS = {"", "~", "null", "Null", "NULL"}
-#: Fields of running text, where a '#' is far more likely text than a YAML comment.
-_FREE_TEXT = {"name", "title", "summary", "address", "venue", "organiser", "batch", "unit", "menu_title", "craft"}
-_STANDARD_TAGS = {
-    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
-}
-#: Entry kinds: (content folder, front matter model, is a page bundle folder).
-KINDS: dict[str, tuple[str, type[BaseModel], bool]] = {
-    "product": ("products", models.ProductMeta, True),
-    "producer": ("producers", models.ProducerMeta, True),
-    "craft": ("crafts", models.CraftMeta, True),
-    "fair": ("fairs", models.FairMeta, True),
-    "commune": ("communes", models.CommuneMeta, False),
-    "page": ("pages", models.PageMeta, False),
-}
 #: Files editors' tools leave behind; never content, never published.
 IGNORED_SUFFIXES = ("~", ".swp", ".swo", ".tmp", ".bak")
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 
 
-class _TextLoader(yaml.SafeLoader):
-    """SafeLoader with no implicit types: every plain scalar is the text typed."""
+def read_entry(
+    path: Path, root: Path, kind: str, max_bytes: int = MAX_FILE_BYTES, images: ImageSettings = ImageSettings()
+) -> models.Entry | list[ContentError]:
+    """Read one content file of ``kind`` into an ``Entry``, or return its errors (sorted by line).
 
-
-_TextLoader.yaml_implicit_resolvers = {}
-
-
-class _Problem(Exception):
-    def __init__(self, line: int, field: str, message: str, hint: str = "", column: int = 0, severity: str = "error") -> None:
-        super().__init__(message)
-        self.line, self.field, self.message, self.hint, self.column, self.severity = line, field, message, hint, column, severity
-
-    def error(self, where: str) -> ContentError:
-        return ContentError(where, self.line, self.column, self.field, self.message, self.hint, self.severity)
-
-
-def decode(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM), turn CRLF/CR into LF and normalise to NFC.
-
-    Raises ``_Problem`` naming the line of the first byte that is not UTF-8.
+    The photos it lists are checked against its folder (``images`` gives the limits); an
+    entry with a bad photo reference is returned as errors too.
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise _Problem(1, "", "the file is saved as UTF-16 (Notepad calls it 'Unicode'), not UTF-8",
-                           "open it and save it again with the encoding UTF-8") from None
-        guess = ""
-        try:
-            data.decode("cp1258")
-            guess = "; it looks like Windows-1258 or another old Vietnamese encoding"
-        except UnicodeDecodeError:
-            pass
-        raise _Problem(
-            line,
-            "",
-            f"the file is not UTF-8 text{guess}",
-            "open it in your editor and save it again with the encoding UTF-8",
-        ) from None
-    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def split_front_matter(text: str) -> tuple[str, str, int]:
-    """Split ``---`` front matter from the body, line by line so line numbers stay exact.
-
-    Returns ``(yaml_text, body, body_first_line)``; the YAML text starts on line 2.
-    Raises ``_Problem`` when the file is empty or a delimiter is missing.
-    """
-    if not text.strip():
-        raise _Problem(1, "", "the file is empty", "start it with a --- line, the fields, then another --- line")
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
-        raise _Problem(1, "", "the file does not start with a --- line", "put --- on the first line, before the fields")
-    for i, line in enumerate(lines[1:], start=1):
-        if line.rstrip() == "---":
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
-    raise _Problem(
-        len(text.rstrip("\n").split("\n")), "", "the front matter has no closing --- line",
-        "add a line with only --- after the last field",
-    )
-
-
-def load_yaml(source: str, first_line: int = 2) -> tuple[dict[str, Any], dict[tuple, tuple[int, int]], list[_Problem]]:
-    """Parse front matter YAML into plain dicts, lists and text.
-
-    Returns ``(data, lines, problems)``: ``lines`` maps each key path to its 1-based
-    ``(line, column)`` (``first_line`` is the file line of the YAML's first line). Duplicate keys and
-    non-standard tags (``!!python/object``) are problems; a syntax error raises ``_Problem``.
-    """
-    try:
-        node = yaml.compose(source, Loader=_TextLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        hint = "check the indentation and that text with a ':' or '#' is in quotes"
-        if "\t" in source.split("\n")[mark.line if mark else 0] or "'\\t'" in problem:
-            hint = "indent with spaces, not tabs"
-        raise _Problem(line, "", f"YAML syntax error: {problem}", hint, mark.column + 1 if mark else 0) from None
-    except yaml.YAMLError as exc:
-        raise _Problem(first_line, "", f"YAML error: {exc}") from None
-    if node is None:
-        return {}, {}, []
-    lines: dict[tuple, tuple[int, int]] = {}
-    source_lines = source.split("\n")
-
-    def pos(n: yaml.Node) -> tuple[int, int]:
-        return first_line + n.start_mark.line, n.start_mark.column + 1
-    problems: list[_Problem] = []
-    budget = [MAX_YAML_NODES]
-
-    def walk(n: yaml.Node, path: tuple) -> Any:
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise _Problem(first_line, "", "the front matter is too large or too deeply repeated")
-        line, column = pos(n)
-        if n.tag not in _STANDARD_TAGS:
-            problems.append(
-                _Problem(line, _dotted(path), f"the YAML tag {n.tag} is not allowed", "remove the tag; write plain text", column)
-            )
-            return None
-        if isinstance(n, yaml.ScalarNode):
-            if n.style is None and n.value in _NULLS:
-                return None
-            if n.style is None and path and path[-1] in _FREE_TEXT:
-                rest = source_lines[n.end_mark.line][n.end_mark.column :] if n.end_mark.line < len(source_lines) else ""
-                if rest.lstrip().startswith("#"):
-                    problems.append(_Problem(
-                        line, _dotted(path), f"the text after '#' was read as a comment, leaving '{n.value}'",
-                        "put the whole text in quotes: \"…\"", column, severity="warning",
-                    ))
-            return n.value
-        if isinstance(n, yaml.SequenceNode):
-            out = []
-            for i, item in enumerate(n.value):
-                lines[path + (i,)] = pos(item)
-                out.append(walk(item, path + (i,)))
-            return out
-        result: dict[str, Any] = {}
-        for key_node, value_node in n.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(_Problem(*pos(key_node)[:1], _dotted(path), "a key must be plain text", column=pos(key_node)[1]))
-                continue
-            key = key_node.value
-            key_line, key_column = pos(key_node)
-            if key in result:
-                problems.append(
-                    _Problem(
-                        key_line,
-                        _dotted(path + (key,)),
-                        f"appears twice (first on line {lines[path + (key,)][0]})",
-                        "keep one of them",
-                        key_column,
-                    )
-                )
-                continue
-            lines[path + (key,)] = (key_line, key_column)
-            result[key] = walk(value_node, path + (key,))
-        return result
-
-    data = walk(node, ())
-    if not isinstance(data, dict):
-        raise _Problem(first_line, "", "the front matter must be 'field: value' lines")
-    return data, lines, problems
-
-
-def _dotted(path: tuple) -> str:
-    return ".".join(str(p) for p in path)
-
-
-def read_entry(path: Path, root: Path, kind: str, max_bytes: int = MAX_FILE_BYTES) -> models.Entry | list[ContentError]:
-    """Read one content file of ``kind`` into an ``Entry``, or return its errors."""
-    _folder, model, bundle = KINDS[kind]
+    spec = KINDS[kind]
     where = rel(path, root)
-    slug = slugify(path.parent.name if bundle else path.stem)
+    slug = slugify(path.parent.name if spec.bundle else path.stem)
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise _Problem(0, "", f"the file is {size:,} bytes, over the limit of {max_bytes:,}", "split it or shorten it")
-        text = decode(path.read_bytes())
-        fm, body, _body_line = split_front_matter(text)
-        data, lines, problems = load_yaml(fm)
-    except _Problem as p:
+            raise Problem(0, "", f"the file is {size:,} bytes, over the limit of {max_bytes:,}", "split it or shorten it")
+        data = path.read_bytes()
+        fm, body, _body_line = split_front_matter(decode(data))
+        values, lines, problems = load_yaml(fm)
+    except Problem as p:
         return [p.error(where)]
     except OSError as exc:
         return [ContentError(where, 0, 0, "", f"cannot be read: {exc.strerror}")]
     errors = [p.error(where) for p in problems]
     try:
-        meta = model.model_validate(data)
+        meta = spec.model.model_validate(values)
     except ValidationError as exc:
         reported = {p.field for p in problems}  # a refused tag is not also "must be text"
-        errors += [e for e in validation_errors(exc, model, where, lines) if e.field not in reported]
-        return errors
+        errors += [e for e in validation_errors(exc, spec.model, where, lines) if e.field not in reported]
+        return sorted(errors)
+    entry = models.Entry(
+        kind=kind, slug=slug, path=where, meta=meta, body=body, folder=path.parent, lines=lines,
+        digest=hashlib.blake2b(data, digest_size=16).hexdigest(),
+    )
+    if isinstance(meta, models.Illustrated):
+        photos, problems = check_photos(entry, images, spec.bundle)
+        entry.photos = photos
+        errors += problems
+    if "![" in body:
+        errors.append(_problem(entry, (), "a picture written in the text (![…](…)) is not shown", "list the photo under 'images:' instead", "warning"))
     if any(e.is_error for e in errors):
-        return errors
-    return models.Entry(kind=kind, slug=slug, path=where, meta=meta, body=body, folder=path.parent, lines=lines, warnings=errors)
+        return sorted(errors)
+    entry.warnings = sorted(errors)
+    return entry
 
 
-def validation_errors(exc: ValidationError, model: type[BaseModel], where: str, lines: dict[tuple, tuple[int, int]]) -> list[ContentError]:
-    """Turn pydantic errors into ``ContentError``s with lines and plain-language messages."""
-    out = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        line, column = models.position_of(lines, loc)
-        field = _dotted(loc)
-        kind, value = err["type"], err.get("input")
-        hint = ""
-        if kind == "missing":
-            message = "is required"
-            hint = f"add a line '{loc[-1]}: …'" if loc else ""
-        elif kind == "extra_forbidden":
-            message = "is not a known field"
-            hint = _did_you_mean_field(model, loc)
-        elif kind in ("enum", "literal_error"):
-            allowed = [str(v).strip("'") for v in _allowed(err)]
-            message = f"must be one of {', '.join(allowed)} (got {value!r})"
-            close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
-            hint = f"did you mean '{close[0]}'?" if close else ""
-        elif kind == "string_type" and value is None:
-            message = "is empty"
-            hint = "write a value after the ':'"
-        elif kind == "string_type":
-            message = "must be text"
-            hint = "write the text on the same line, in quotes if it has a ':'"
-        elif kind == "list_type":
-            message = "must be a list"
-            hint = "write one item per line starting with '- '"
-        elif kind in ("model_type", "model_attributes_type", "dict_type"):
-            message = "must be a group of 'field: value' lines"
-        elif kind == "int_parsing":
-            message = f"must be a whole number (got {value!r})"
-        elif kind == "bool_parsing":
-            message = f"must be true or false (got {value!r})"
-        elif kind in ("less_than_equal", "greater_than_equal", "too_short", "string_too_short"):
-            message = err["msg"][0].lower() + err["msg"][1:] if kind not in ("too_short", "string_too_short") else "must not be empty"
-        else:
-            message = err["msg"]
-            if message.startswith("Value error, "):
-                message = message.removeprefix("Value error, ")
-        out.append(ContentError(where, line, column, field, message, hint))
-    return out
+def _problem(entry: models.Entry, field_path: tuple, message: str, hint: str = "", severity: str = "error") -> ContentError:
+    return ContentError(entry.path, *entry.position(*field_path), ".".join(map(str, field_path)), message, hint, severity)
 
 
-def _allowed(err: dict) -> list[str]:
-    ctx = err.get("ctx") or {}
-    expected = ctx.get("expected", "")
-    return [part.strip() for part in expected.replace(" or ", ", ").split(",") if part.strip()]
+def check_photos(entry: models.Entry, limits: ImageSettings, bundle: bool) -> tuple[tuple[models.Photo, ...], list[ContentError]]:
+    """Check each ``images`` item names a photo file inside the entry's folder.
 
-
-def _did_you_mean_field(model: type[BaseModel], loc: tuple) -> str:
-    """Suggest the nearest field name, here or in a nested group (``stras`` → ``stars``
-    under ``recognitions``)."""
-    here = _fields_at(model, loc[:-1])
-    close = difflib.get_close_matches(str(loc[-1]), here, n=1, cutoff=0.75)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    for name in here:
-        nested = _fields_at(model, (*loc[:-1], name))
-        close = difflib.get_close_matches(str(loc[-1]), nested, n=1, cutoff=0.75)
-        if close:
-            return f"did you mean '{close[0]}'? It belongs under '{name}:'"
-    close = difflib.get_close_matches(str(loc[-1]), here, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return "check the spelling, or put it under 'extra:'" if "extra" in _fields_at(model, ()) else "check the spelling"
-
-
-def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
-    """Return the field names of the sub-model found at ``loc`` inside ``model``."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
+    Returns the photos to publish and the problems: unsafe or missing names, letter-case
+    mismatches, files over ``limits.max_bytes``; in a page bundle, photos in the folder but
+    not listed are warnings.
+    """
+    folder = Path(entry.folder)
+    refs = entry.meta.images
+    if len(refs) > limits.max_per_entry:
+        return (), [_problem(entry, ("images",), f"lists {len(refs)} photos, more than the limit of {limits.max_per_entry}",
+                             "keep the best ones; the limit is images.max_per_entry in site_config.yaml")]
+    listing = _Listing()
+    photos, problems, listed = [], [], set()
+    for i, ref in enumerate(refs):
+        src, where = ref.src, ("images", i, "src")
+        if src in listed:
+            problems.append(_problem(entry, where, f"'{src}' is listed twice", "remove the repeated photo", "warning"))
             continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
-            return []
-        current = _unwrap(current.model_fields[part].annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
+        listed.add(src)
+        if message := _photo_problem(folder, src, listing, limits, entry.path):
+            problems.append(_problem(entry, where, *message))
+            continue
+        photos.append(models.Photo((folder / src).resolve(), ref.alt))
+    if bundle:
+        for name in sorted(listing.names(folder)):
+            if Path(name).suffix.lower() in PHOTO_SUFFIXES and name not in listed and not name.startswith("."):
+                problems.append(_problem(entry, ("images",), f"the photo '{name}' is in the folder but not listed",
+                                         "add it under 'images:' with an 'alt' text, or delete it", "warning"))
+    return tuple(photos), problems
 
 
-def _unwrap(annotation: Any) -> Any:
-    """Return the model class inside ``X | None``, ``list[X]`` or ``Annotated[X, …]``."""
-    for _ in range(5):
-        origin = typing.get_origin(annotation)
-        if origin is None:
-            return annotation
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if origin in (typing.Union, types.UnionType, list, typing.Annotated) and args:
-            annotation = args[0]
-        else:
-            return annotation
-    return annotation
+class _Listing:
+    """The names in each folder, listed once (Windows and macOS ignore letter case when
+    opening a file; the publishing server does not, so names are compared exactly)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Path, set[str]] = {}
+
+    def names(self, folder: Path) -> set[str]:
+        if folder not in self._seen:
+            self._seen[folder] = set(os.listdir(folder)) if folder.is_dir() else set()
+        return self._seen[folder]
+
+
+def _photo_problem(folder: Path, src: str, listing: _Listing, limits: ImageSettings, entry_path: str) -> tuple[str, str] | None:
+    """Return ``(message, hint)`` when ``src`` is not a usable photo of ``folder``, else None."""
+    if "\x00" in src or src.startswith(("/", "\\")) or ":" in src or ".." in PurePosixPath(src.replace("\\", "/")).parts:
+        return f"'{src}' is not a file name in this entry's folder", "put the photo next to index.md and write only its file name"
+    path = folder / src
+    if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
+        return f"'{src}' points outside this entry's folder", "copy the photo into the folder instead of linking it"
+    if path.suffix.lower() not in PHOTO_SUFFIXES:
+        return f"'{src}' is not a photo", "use a .jpg, .png, .webp or .gif file"
+    if not path.is_file():
+        return f"'{src}' is not in the folder {entry_path.rsplit('/', 1)[0]}/", "check the file name; letter case matters"
+    actual = listing.names(path.parent)
+    if path.name not in actual:
+        real = next((n for n in actual if n.lower() == path.name.lower()), "?")
+        return f"'{src}' is written differently from the file '{real}'", f"write it exactly as '{real}'; letter case matters once published"
+    if (size := path.stat().st_size) > limits.max_bytes:
+        return f"'{src}' is {size:,} bytes, over the limit of {limits.max_bytes:,}", "save a smaller copy of the photo; the limit is images.max_bytes in site_config.yaml"
+    return None
 
 
 def iter_content_files(root: Path) -> Iterator[tuple[str, Path | None, ContentError | None]]:
@@ -326,8 +148,8 @@ def iter_content_files(root: Path) -> Iterator[tuple[str, Path | None, ContentEr
     skipped silently: they are never content.
     """
     content = root / "content"
-    for kind, (folder, _model, bundle) in KINDS.items():
-        base = content / folder
+    for kind, spec in KINDS.items():
+        base, bundle = content / spec.folder, spec.bundle
         if not base.is_dir():
             continue
         for item in sorted(base.iterdir()):
@@ -370,7 +192,7 @@ class ReadResult(typing.NamedTuple):
     broken: set[tuple[str, str]]
 
 
-def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES) -> ReadResult:
+def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES, images: ImageSettings = ImageSettings()) -> ReadResult:
     """Read every entry under ``root/content``.
 
     An entry's slug is made from its folder (or file) name, so ``Cu đơ Thành Đạt/`` and
@@ -386,7 +208,7 @@ def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES) -> ReadResult:
             problems.append(problem)
             continue
         assert path is not None
-        name = path.parent.name if KINDS[kind][2] else path.stem
+        name = path.parent.name if KINDS[kind].bundle else path.stem
         found.setdefault((kind, slugify(name)), []).append(path)
     for (kind, slug), paths in found.items():
         if not slug:
@@ -398,7 +220,7 @@ def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES) -> ReadResult:
                 problems.append(ContentError(rel(p, root), 0, 0, "", f"{names} have the same slug '{slug}'", "rename one of them"))
             broken.add((kind, slug))
             continue
-        result = read_entry(paths[0], root, kind, max_bytes)
+        result = read_entry(paths[0], root, kind, max_bytes, images)
         if isinstance(result, list):
             problems += result
             broken.add((kind, slug))

@@ -1,89 +1,74 @@
-"""Assemble entries into a ``Site``: resolve references, communes, taxonomies and URLs.
+"""Assemble entries into a ``Site``: one small builder per content kind, then one link step
+that resolves references, builds reverse lists and maps old communes to current ones.
 
-Pure: no file is written. Every problem is collected; the caller fails once with all.
+Pure: nothing is read or written. Every problem is collected; the caller fails once with
+all. After ``assemble`` returns, the site is never changed: relation lists are tuples, and
+later stages (media, plan, render) keep their results beside it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from . import models
 from .config import SiteConfig
 from .errors import ContentError
 from .geography import Commune, Geography, PlaceError
+from .kinds import KINDS, RESERVED_PRODUCT_SLUGS, RESERVED_SLUGS, url_of
 from .vietnamese import slugify, sort_key
-
-#: URL sections (Vietnamese first). A page slug may not take one of these.
-SECTIONS = {
-    "product": "san-pham",
-    "producer": "chu-the",
-    "commune": "xa-phuong",
-    "craft": "lang-nghe",
-    "fair": "hoi-cho",
-    "stars": "sao",
-    "group": "nhom",
-}
-RESERVED_SLUGS = set(SECTIONS.values()) | {"assets", "anh", "404", "sitemap", "robots", "en"}
-#: Product slugs taken by the catalogue's own pages (/san-pham/het-han/, /san-pham/trang/2/).
-RESERVED_PRODUCT_SLUGS = {"het-han", "trang"}
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
-
-
-@dataclass(frozen=True)
-class ImageJob:
-    """A photo to publish: absolute ``source`` path inside the project, and its ``alt``."""
-
-    source: Path
-    alt: str
-    owner: str  # the entry's path, for messages
 
 
 @dataclass(eq=False)
 class Node:
-    """Common parts of everything that gets a page: slug, URL path, entry and photos."""
+    """Common parts of everything that gets a page: kind, slug, URL path and its entry."""
 
+    kind: str
     slug: str
     url: str
     entry: models.Entry | None
-    photos: list[ImageJob] = field(default_factory=list)
 
     @property
     def body(self) -> str:
         """Return the Markdown body (empty when the entry has none)."""
         return self.entry.body if self.entry else ""
 
-
-@dataclass(eq=False)
-class Product(Node):
-    """An OCOP product with its resolved producer, commune and derived star status."""
-
-    meta: models.ProductMeta = None  # type: ignore[assignment]
-    commune: Commune | None = None
-    producer: Producer | None = None
-    recognitions: list[models.Recognition] = field(default_factory=list)
-    current: models.Recognition | None = None
-    crafts: list[Craft] = field(default_factory=list)
-    fairs: list[Fair] = field(default_factory=list)
+    @property
+    def photos(self) -> tuple[models.Photo, ...]:
+        """Return the entry's photos that passed the reader's checks."""
+        return self.entry.photos if self.entry else ()
 
     @property
     def name(self) -> str:
-        """Return the product name."""
-        return self.meta.name
+        """Return the display name (``name``, or ``title`` for plain pages)."""
+        return self.meta.name  # type: ignore[attr-defined]
+
+
+@dataclass(eq=False)
+class Product(Node):
+    """An OCOP product with its resolved producer, commune and derived star status.
+
+    ``recognitions`` are newest first; ``current`` is the latest one in force on the build
+    date; ``status`` is ``valid``, ``upcoming`` (only recognitions dated after the build
+    date) or ``expired``.
+    """
+
+    meta: models.ProductMeta = None  # type: ignore[assignment]
+    recognitions: tuple[models.Recognition, ...] = ()
+    current: models.Recognition | None = None
+    status: str = "expired"
+    commune: Commune | None = None
+    producer: Producer | None = None
+    crafts: tuple[Craft, ...] = ()
+    fairs: tuple[Fair, ...] = ()
 
     @property
     def stars(self) -> int | None:
-        """Return the stars of the latest still-valid recognition, or None if all expired."""
+        """Return the stars of the latest still-valid recognition, or None if none is in force."""
         return self.current.stars if self.current else None
-
-    status: str = "expired"
-    """``valid`` (a recognition in force), ``upcoming`` (only recognitions dated after the
-    build date) or ``expired``; set by ``assemble``."""
 
     @property
     def latest(self) -> models.Recognition:
@@ -97,13 +82,8 @@ class Producer(Node):
 
     meta: models.ProducerMeta = None  # type: ignore[assignment]
     commune: Commune | None = None
-    products: list[Product] = field(default_factory=list)
-    fairs: list[Fair] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        """Return the producer's name."""
-        return self.meta.name
+    products: tuple[Product, ...] = ()
+    fairs: tuple[Fair, ...] = ()
 
 
 @dataclass(eq=False)
@@ -112,27 +92,19 @@ class Craft(Node):
 
     meta: models.CraftMeta = None  # type: ignore[assignment]
     commune: Commune | None = None
-    products: list[Product] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        """Return the craft's name."""
-        return self.meta.name
+    products: tuple[Product, ...] = ()
 
 
 @dataclass(eq=False)
 class Fair(Node):
-    """A trade fair; ``start``/``end`` are local dates (Asia/Ho_Chi_Minh)."""
+    """A trade fair; ``start``/``end`` are local dates (Asia/Ho_Chi_Minh); ``upcoming`` is
+    True when it has not ended by the build date."""
 
     meta: models.FairMeta = None  # type: ignore[assignment]
+    upcoming: bool = False
     commune: Commune | None = None
-    products: list[Product] = field(default_factory=list)
-    producers: list[Producer] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        """Return the fair's name."""
-        return self.meta.name
+    products: tuple[Product, ...] = ()
+    producers: tuple[Producer, ...] = ()
 
     @property
     def start(self) -> dt.date:
@@ -143,10 +115,6 @@ class Fair(Node):
     def end(self) -> dt.date:
         """Return the last day (the first day when no end is given)."""
         return models._day(self.meta.end) if self.meta.end else self.start
-
-    def is_upcoming(self, today: dt.date) -> bool:
-        """Return True if the fair has not ended by ``today``."""
-        return self.end >= today
 
 
 @dataclass(eq=False)
@@ -163,14 +131,14 @@ class Page(Node):
 
 @dataclass(eq=False)
 class CommunePage(Node):
-    """One current commune with what the site knows of it."""
+    """One current commune with what the site knows of it (``meta`` from its optional file)."""
 
     commune: Commune = None  # type: ignore[assignment]
     meta: models.CommuneMeta | None = None
-    products: list[Product] = field(default_factory=list)
-    producers: list[Producer] = field(default_factory=list)
-    crafts: list[Craft] = field(default_factory=list)
-    fairs: list[Fair] = field(default_factory=list)
+    products: tuple[Product, ...] = ()
+    producers: tuple[Producer, ...] = ()
+    crafts: tuple[Craft, ...] = ()
+    fairs: tuple[Fair, ...] = ()
 
     @property
     def name(self) -> str:
@@ -178,25 +146,22 @@ class CommunePage(Node):
         return self.commune.name
 
 
-@dataclass
+@dataclass(frozen=True)
 class Site:
-    """Everything the render stage needs; lists are in Vietnamese collation order."""
+    """Everything later stages need; tuples in Vietnamese collation order (fairs newest first)."""
 
     config: SiteConfig
     today: dt.date
-    products: list[Product]
-    producers: list[Producer]
-    crafts: list[Craft]
-    fairs: list[Fair]
-    pages: list[Page]
-    communes: list[CommunePage]
-    images: dict[Path, models.Image] = field(default_factory=dict)
-    #: Share card URL by card stem (``san-pham-<slug>``, ``hoi-cho-<slug>``), set by the build.
-    cards: dict[str, str] = field(default_factory=dict)
+    products: tuple[Product, ...]
+    producers: tuple[Producer, ...]
+    crafts: tuple[Craft, ...]
+    fairs: tuple[Fair, ...]
+    pages: tuple[Page, ...]
+    communes: tuple[CommunePage, ...]
 
     @property
     def current_products(self) -> list[Product]:
-        """Return the products with a valid recognition today."""
+        """Return the products with a recognition in force on the build date."""
         return [p for p in self.products if p.current]
 
     @property
@@ -214,34 +179,29 @@ class Site:
 
     def upcoming_fairs(self) -> list[Fair]:
         """Return fairs that have not ended, soonest first."""
-        return sorted((f for f in self.fairs if f.is_upcoming(self.today)), key=lambda f: (f.start, f.slug))
+        return sorted((f for f in self.fairs if f.upcoming), key=lambda f: (f.start, f.slug))
 
     def past_fairs(self) -> list[Fair]:
         """Return fairs that have ended, latest first."""
-        return sorted((f for f in self.fairs if not f.is_upcoming(self.today)), key=lambda f: (f.start, f.slug), reverse=True)
+        return [f for f in self.fairs if not f.upcoming]
 
-    @property
-    def image_jobs(self) -> list[ImageJob]:
-        """Return every photo to publish, each source once, in a stable order."""
-        seen: dict[Path, ImageJob] = {}
-        for node in [*self.products, *self.producers, *self.crafts, *self.fairs, *self.communes]:
-            for job in node.photos:
-                seen.setdefault(job.source, job)
-        return [seen[k] for k in sorted(seen)]
+    def nodes(self) -> Iterator[Node]:
+        """Yield every node that has a page, kind by kind."""
+        yield from self.products
+        yield from self.producers
+        yield from self.communes
+        yield from self.crafts
+        yield from self.fairs
+        yield from self.pages
 
 
-def url_of(kind: str, slug: str) -> str:
-    """Return the site-relative URL path of an entry: ``/san-pham/cu-do-thanh-dat/``."""
-    if kind == "page":
-        return f"/{slug}/"
-    return f"/{SECTIONS[kind]}/{slug}/"
+# --- the assembler: problems, places and references ---------------------------------------
 
 
 class _Assembler:
-    def __init__(self, root: Path, config: SiteConfig, geography: Geography, today: dt.date) -> None:
-        self.root, self.config, self.geo, self.today = root, config, geography, today
+    def __init__(self, config: SiteConfig, geography: Geography, today: dt.date, broken: set[tuple[str, str]]) -> None:
+        self.config, self.geo, self.today, self.broken = config, geography, today, broken
         self.problems: list[ContentError] = []
-        self.broken: set[tuple[str, str]] = set()
         self.drafts: set[tuple[str, str]] = set()
 
     def error(self, entry: models.Entry, field_path: tuple, message: str, hint: str = "", severity: str = "error") -> None:
@@ -271,18 +231,12 @@ class _Assembler:
                 return chosen
             names = ", ".join(f"{c.name} ({c.slug})" for c in candidates)
             if chosen is None and len(candidates) > 1:
-                self.error(
-                    entry, ("former_address", "commune"),
-                    f"'{former.commune}' was split in 2025 between {names}",
-                    "add 'commune:' with the one where this entry is",
-                )
+                self.error(entry, ("former_address", "commune"), f"'{former.commune}' was split in 2025 between {names}",
+                           "add 'commune:' with the one where this entry is")
                 return None
             if chosen is not None and chosen not in candidates:
-                self.error(
-                    entry, ("commune",),
-                    f"{chosen.name} does not contain the former commune '{former.commune}', which is now in {names}",
-                    "correct 'commune:' or 'former_address:'",
-                )
+                self.error(entry, ("commune",), f"{chosen.name} does not contain the former commune '{former.commune}', which is now in {names}",
+                           "correct 'commune:' or 'former_address:'")
                 return chosen
             chosen = chosen or candidates[0]
         if chosen is None:
@@ -292,59 +246,18 @@ class _Assembler:
                 self.warn(entry, (), "has no commune", "add 'commune:' so it appears on its commune's page, or leave 'commune:' empty if it is not known")
         return chosen
 
-    def photos(self, entry: models.Entry) -> list[ImageJob]:
-        """Check each ``images`` item is a photo file inside the entry's folder."""
-        jobs = []
-        folder = Path(entry.folder).resolve()
-        refs = getattr(entry.meta, "images", [])
-        limits = self.config.images
-        if len(refs) > limits.max_per_entry:
-            self.error(entry, ("images",), f"lists {len(refs)} photos, more than the limit of {limits.max_per_entry}", "keep the best ones; the limit is images.max_per_entry in site_config.yaml")
-            return []
-        listed: set[str] = set()
-        names_in = functools.cache(lambda folder: {p.name for p in folder.iterdir()})  # one listing per folder
-        for i, ref in enumerate(refs):
-            src = ref.src
-            if src in listed:
-                self.warn(entry, ("images", i, "src"), f"'{src}' is listed twice", "remove the repeated photo")
-                continue
-            listed.add(src)
-            where = ("images", i, "src")
-            if "\x00" in src or src.startswith(("/", "\\")) or ":" in src or ".." in PurePosixPath(src.replace("\\", "/")).parts:
-                self.error(entry, where, f"'{src}' is not a file name in this entry's folder", "put the photo next to index.md and write only its file name")
-                continue
-            path = folder / src
-            if path.is_symlink() or not path.resolve().is_relative_to(folder):
-                self.error(entry, where, f"'{src}' points outside this entry's folder", "copy the photo into the folder instead of linking it")
-                continue
-            if path.suffix.lower() not in IMAGE_SUFFIXES:
-                self.error(entry, where, f"'{src}' is not a photo", "use a .jpg, .png, .webp or .gif file")
-                continue
-            if not path.is_file():
-                self.error(entry, where, f"'{src}' is not in the folder {entry.path.rsplit('/', 1)[0]}/", "check the file name; letter case matters")
-                continue
-            actual = names_in(path.parent)
-            if path.name not in actual:  # Windows and macOS ignore case; the publishing server does not
-                real = next((n for n in actual if n.lower() == path.name.lower()), "?")
-                self.error(entry, where, f"'{src}' is written differently from the file '{real}'", f"write it exactly as '{real}'; letter case matters once published")
-                continue
-            if (size := path.stat().st_size) > limits.max_bytes:
-                self.error(entry, where, f"'{src}' is {size:,} bytes, over the limit of {limits.max_bytes:,}", "save a smaller copy of the photo; the limit is images.max_bytes in site_config.yaml")
-                continue
-            jobs.append(ImageJob(path.resolve(), ref.alt, entry.path))
-        return jobs
-
-    def unique(self, entry: models.Entry, field_name: str) -> list[tuple[int, str]]:
-        """Return ``(index, reference)`` of a list field, warning about repeated items."""
+    def references(self, entry: models.Entry, field_name: str, table: dict[str, Any], what: str) -> list[Any]:
+        """Resolve a list field of slugs, warning about repeated items; unknown ones are reported."""
         seen: set[str] = set()
-        items = []
+        found = []
         for i, ref in enumerate(getattr(entry.meta, field_name)):
             if slugify(ref) in seen:
                 self.warn(entry, (field_name, i), f"'{ref}' is listed twice", "remove the repeated line")
                 continue
             seen.add(slugify(ref))
-            items.append((i, ref))
-        return items
+            if (node := self.resolve(entry, field_name, i, ref, table, what)) is not None:
+                found.append(node)
+        return found
 
     def resolve(self, entry: models.Entry, field_name: str, index: int | None, slug: str, table: dict[str, Any], what: str) -> Any:
         """Resolve a slug reference (or a name that slugifies to one), or report it with
@@ -358,15 +271,65 @@ class _Assembler:
         if (what, slug) in self.drafts:
             self.warn(entry, where, f"the {what} '{slug}' is a draft or not yet published, so it is not linked yet", "it is linked once it is published")
             return None
-        where = (field_name,) if index is None else (field_name, index)
         close = difflib.get_close_matches(slug, list(table), n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"use the folder name of a {what} under content/"
         self.error(entry, where, f"no {what} has the slug '{slug}'", hint)
         return None
 
 
+# --- one builder per kind: an entry → its node (references are linked later) --------------
+
+
+def _producer(a: _Assembler, e: models.Entry) -> Producer:
+    return Producer("producer", e.slug, url_of("producer", e.slug), e, meta=e.meta, commune=a.locate(e, required=False))
+
+
+def _product(a: _Assembler, e: models.Entry) -> Product | None:
+    if e.slug in RESERVED_PRODUCT_SLUGS:
+        a.error(e, (), f"the name '{e.slug}' is reserved for a page of the catalogue", "rename the folder")
+        return None
+    typed = e.meta.recognitions
+    # Newest first; on the same date the higher star wins (an upgrade decided that day).
+    recs = tuple(sorted((models.Recognition(**dict(r)) for r in typed), key=lambda r: (r.date, r.stars), reverse=True))
+    dates = [r.date for r in typed]
+    for i, r in enumerate(typed):
+        if dates.index(r.date) != i:
+            a.warn(e, ("recognitions", i, "date"), "has the same date as another recognition", "check the dates; on the same day the higher star is taken as current")
+        if r.date.value > a.today:
+            a.warn(e, ("recognitions", i, "date"), f"is after the build date {a.today.isoformat()}", "check the year; it is shown as not yet in force")
+    valid = [r for r in recs if r.is_valid(a.today)]
+    status = "valid" if valid else "upcoming" if any(r.date.value > a.today for r in recs) else "expired"
+    return Product("product", e.slug, url_of("product", e.slug), e, meta=e.meta, recognitions=recs,
+                   current=valid[0] if valid else None, status=status, commune=a.locate(e, required=True))
+
+
+def _craft(a: _Assembler, e: models.Entry) -> Craft:
+    return Craft("craft", e.slug, url_of("craft", e.slug), e, meta=e.meta, commune=a.locate(e, required=False))
+
+
+def _fair(a: _Assembler, e: models.Entry) -> Fair:
+    fair = Fair("fair", e.slug, url_of("fair", e.slug), e, meta=e.meta, commune=a.locate(e, required=False) if e.meta.commune else None)
+    fair.upcoming = fair.end >= a.today
+    return fair
+
+
+def _page(a: _Assembler, e: models.Entry) -> Page | None:
+    if e.slug in RESERVED_SLUGS:
+        a.error(e, (), f"the page name '{e.slug}' is reserved for a section of the site", "rename the file")
+        return None
+    return Page("page", e.slug, url_of("page", e.slug), e, meta=e.meta)
+
+
+BUILDERS: dict[str, Callable[[_Assembler, models.Entry], Node | None]] = {
+    "producer": _producer, "product": _product, "craft": _craft, "fair": _fair, "page": _page,
+}
+assert set(BUILDERS) | {"commune"} == set(KINDS), "every kind has a builder (communes come from geography)"
+
+
+# --- assemble: build every node, then link -------------------------------------------------
+
+
 def assemble(
-    root: Path,
     entries: Iterable[models.Entry],
     config: SiteConfig,
     geography: Geography,
@@ -375,136 +338,88 @@ def assemble(
 ) -> tuple[Site, list[ContentError]]:
     """Build the ``Site`` from read entries. Returns ``(site, problems)``.
 
-    Drafts are dropped; references are checked both ways; old addresses are mapped to
-    current communes; recognitions get their validity as of ``today``. References to
-    ``broken`` entries (already reported by the reader) are not reported again.
+    Drafts and entries scheduled after ``today`` are dropped; references are checked;
+    old addresses are mapped to current communes; recognitions get their validity as of
+    ``today``. References to ``broken`` entries (already reported by the reader) are not
+    reported again.
     """
-    a = _Assembler(root, config, geography, today)
-    a.broken = broken
-    by_kind: dict[str, list[models.Entry]] = {k: [] for k in ("product", "producer", "craft", "fair", "page", "commune")}
+    a = _Assembler(config, geography, today, set(broken))
+    nodes: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
+    commune_files = []
     for e in entries:
-        scheduled = getattr(e.meta, "publish_date", None)
-        if getattr(e.meta, "draft", False) or (scheduled and scheduled > today):
+        if isinstance(e.meta, models.Publishable) and not e.meta.is_published(today):
             a.drafts.add((e.kind, e.slug))
-            continue
-        by_kind[e.kind].append(e)
+        elif e.kind == "commune":
+            commune_files.append(e)
+        elif (node := BUILDERS[e.kind](a, e)) is not None:
+            nodes[e.kind][e.slug] = node
+    communes = _commune_pages(a, geography, commune_files)
+    site = _link(a, config, today, nodes, communes)
+    return site, a.problems
 
-    producers = {}
-    for e in by_kind["producer"]:
-        producers[e.slug] = Producer(e.slug, url_of("producer", e.slug), e, a.photos(e), meta=e.meta, commune=a.locate(e, required=False))
 
-    products = {}
-    for e in by_kind["product"]:
-        # Newest first; on the same date the higher star wins (an upgrade decided that day).
-        recs = sorted(
-            (models.Recognition(**dict(r)) for r in e.meta.recognitions),
-            key=lambda r: (r.date, r.stars), reverse=True,
-        )
-        dates = [r.date for r in e.meta.recognitions]
-        for i, r in enumerate(e.meta.recognitions):
-            if dates.index(r.date) != i:
-                a.warn(e, ("recognitions", i, "date"), "has the same date as another recognition", "check the dates; on the same day the higher star is taken as current")
-        if e.slug in RESERVED_PRODUCT_SLUGS:
-            a.error(e, (), f"the name '{e.slug}' is reserved for a page of the catalogue", "rename the folder")
-            continue
-        valid = [r for r in recs if r.is_valid(today)]
-        future = [r for r in recs if r.date.value > today]
-        for i, r in enumerate(e.meta.recognitions):
-            if r.date.value > today:
-                a.warn(e, ("recognitions", i, "date"), f"is after the build date {today.isoformat()}", "check the year; it is shown as not yet in force")
-        p = Product(e.slug, url_of("product", e.slug), e, a.photos(e), meta=e.meta, recognitions=recs, current=valid[0] if valid else None)
-        p.status = "valid" if valid else "upcoming" if future else "expired"
-        p.commune = a.locate(e, required=True)
-        if e.meta.producer:
-            p.producer = a.resolve(e, "producer", None, e.meta.producer, producers, "producer")
-            if p.producer:
-                p.producer.products.append(p)
-        elif "producer" not in e.meta.model_fields_set:  # `producer:` left empty = known to be unknown
-            a.warn(e, (), "has no producer", "add 'producer:' with the slug of its producer, or leave 'producer:' empty if it is not known")
-        products[e.slug] = p
-
-    crafts = {}
-    for e in by_kind["craft"]:
-        c = Craft(e.slug, url_of("craft", e.slug), e, a.photos(e), meta=e.meta, commune=a.locate(e, required=False))
-        for i, slug in a.unique(e, "products"):
-            if prod := a.resolve(e, "products", i, slug, products, "product"):
-                c.products.append(prod)
-                prod.crafts.append(c)
-        crafts[e.slug] = c
-
-    fairs = {}
-    for e in by_kind["fair"]:
-        f = Fair(e.slug, url_of("fair", e.slug), e, a.photos(e), meta=e.meta)
-        if e.meta.commune:
-            f.commune = a.locate(e, required=False)
-        for i, slug in a.unique(e, "products"):
-            if prod := a.resolve(e, "products", i, slug, products, "product"):
-                f.products.append(prod)
-                prod.fairs.append(f)
-        for i, slug in a.unique(e, "producers"):
-            if prd := a.resolve(e, "producers", i, slug, producers, "producer"):
-                f.producers.append(prd)
-                prd.fairs.append(f)
-        fairs[e.slug] = f
-
-    pages = []
-    for e in by_kind["page"]:
-        if e.slug in RESERVED_SLUGS:
-            a.error(e, (), f"the page name '{e.slug}' is reserved for a section of the site", "rename the file")
-            continue
-        pages.append(Page(e.slug, url_of("page", e.slug), e, meta=e.meta))
-
-    commune_pages = {c.code: CommunePage(c.slug, url_of("commune", c.slug), None, commune=c) for c in geography.communes}
-    by_slug = {c.slug: commune_pages[c.code] for c in geography.communes}
-    for e in by_kind["commune"]:
+def _commune_pages(a: _Assembler, geography: Geography, files: list[models.Entry]) -> dict[int, CommunePage]:
+    """Return a page for every current commune, with its optional content file."""
+    pages = {c.code: CommunePage("commune", c.slug, url_of("commune", c.slug), None, commune=c) for c in geography.communes}
+    by_slug = {c.slug: pages[c.code] for c in geography.communes}
+    for e in files:
         target = by_slug.get(e.slug)
         if target is None:
             close = difflib.get_close_matches(e.slug, list(by_slug), n=1, cutoff=0.6)
             hint = f"rename it to '{close[0]}.md'" if close else "name the file after a commune slug from the commune index"
             a.problems.append(ContentError(e.path, 0, 0, "", f"'{e.slug}' is not the slug of a current commune", hint))
             continue
-        target.entry, target.meta, target.photos = e, e.meta, a.photos(e)
-    for items, attr in ((products, "products"), (producers, "producers"), (crafts, "crafts"), (fairs, "fairs")):
-        for node in items.values():
-            if node.commune is not None:
-                getattr(commune_pages[node.commune.code], attr).append(node)
+        target.entry, target.meta = e, e.meta
+    return pages
 
-    name_order = lambda n: (sort_key(n.name), n.slug)  # noqa: E731
-    for node in [*producers.values(), *crafts.values(), *commune_pages.values()]:
-        for attr in ("products", "producers", "crafts"):
-            if hasattr(node, attr):
-                getattr(node, attr).sort(key=name_order)
+
+def _link(a: _Assembler, config: SiteConfig, today: dt.date, nodes: dict[str, dict[str, Any]], communes: dict[int, CommunePage]) -> Site:
+    """Resolve references both ways, fill commune pages, sort, and freeze the lists."""
+    products, producers = nodes["product"], nodes["producer"]
+    rel: dict[tuple[int, str], list] = {}  # (id(node), attribute) → related nodes, frozen at the end
+
+    def add(node: Node, attr: str, other: Node) -> None:
+        rel.setdefault((id(node), attr), []).append(other)
+
     for p in products.values():
-        p.crafts.sort(key=name_order)
-        p.fairs.sort(key=lambda f: (f.start, f.slug), reverse=True)
-    site = Site(
-        config=config,
-        today=today,
-        products=sorted(products.values(), key=name_order),
-        producers=sorted(producers.values(), key=name_order),
-        crafts=sorted(crafts.values(), key=name_order),
-        fairs=sorted(fairs.values(), key=lambda f: (f.start, f.slug), reverse=True),
-        pages=sorted(pages, key=lambda p: (p.meta.menu if p.meta.menu is not None else 10**6, sort_key(p.name))),
-        communes=[commune_pages[c.code] for c in geography.communes],
+        e = p.entry
+        if e.meta.producer:
+            if producer := a.resolve(e, "producer", None, e.meta.producer, producers, "producer"):
+                p.producer = producer
+                add(producer, "products", p)
+        elif "producer" not in e.meta.model_fields_set:  # `producer:` left empty = known to be unknown
+            a.warn(e, (), "has no producer", "add 'producer:' with the slug of its producer, or leave 'producer:' empty if it is not known")
+    for c in nodes["craft"].values():
+        for prod in a.references(c.entry, "products", products, "product"):
+            add(c, "products", prod)
+            add(prod, "crafts", c)
+    for f in nodes["fair"].values():
+        for prod in a.references(f.entry, "products", products, "product"):
+            add(f, "products", prod)
+            add(prod, "fairs", f)
+        for prd in a.references(f.entry, "producers", producers, "producer"):
+            add(f, "producers", prd)
+            add(prd, "fairs", f)
+    for kind, attr in (("product", "products"), ("producer", "producers"), ("craft", "crafts"), ("fair", "fairs")):
+        for node in nodes[kind].values():
+            if node.commune is not None:
+                add(communes[node.commune.code], attr, node)
+
+    by_name = lambda n: (sort_key(n.name), n.slug)  # noqa: E731
+    by_date = lambda f: (f.start, f.slug)  # noqa: E731
+    every = [n for kind in nodes.values() for n in kind.values()] + list(communes.values())
+    for node in every:
+        for attr in ("products", "producers", "crafts", "fairs"):
+            if hasattr(node, attr):
+                items = rel.get((id(node), attr), [])
+                setattr(node, attr, tuple(sorted(items, key=by_date, reverse=True) if attr == "fairs" else sorted(items, key=by_name)))
+    pages = sorted(nodes["page"].values(), key=lambda p: (p.meta.menu if p.meta.menu is not None else 10**6, sort_key(p.name)))
+    return Site(
+        config=config, today=today,
+        products=tuple(sorted(products.values(), key=by_name)),
+        producers=tuple(sorted(producers.values(), key=by_name)),
+        crafts=tuple(sorted(nodes["craft"].values(), key=by_name)),
+        fairs=tuple(sorted(nodes["fair"].values(), key=by_date, reverse=True)),
+        pages=tuple(pages),
+        communes=tuple(communes[c.commune.code] for c in communes.values()),
     )
-    for cp in site.communes:
-        cp.fairs.sort(key=lambda f: (f.start, f.slug), reverse=True)
-    _unreferenced_photos(a, [*by_kind["product"], *by_kind["producer"], *by_kind["craft"], *by_kind["fair"]])
-    _body_images(a, [e for kind in by_kind.values() for e in kind])
-    return site, a.problems
-
-
-def _body_images(a: _Assembler, entries: list[models.Entry]) -> None:
-    """Warn about Markdown images in a body: they are not published (photos go in ``images``)."""
-    for e in entries:
-        if "![" in e.body:
-            a.warn(e, (), "a picture written in the text (![…](…)) is not shown", "list the photo under 'images:' instead")
-
-
-def _unreferenced_photos(a: _Assembler, bundles: list[models.Entry]) -> None:
-    """Warn about photos that sit in an entry's folder but are not listed in ``images``."""
-    for e in bundles:
-        listed = {ref.src for ref in getattr(e.meta, "images", [])}
-        for f in sorted(Path(e.folder).iterdir()):
-            if f.suffix.lower() in IMAGE_SUFFIXES and f.name not in listed and not f.name.startswith("."):
-                a.warn(e, ("images",), f"the photo '{f.name}' is in the folder but not listed", "add it under 'images:' with an 'alt' text, or delete it")

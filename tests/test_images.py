@@ -1,4 +1,5 @@
-"""Thumbnails: orientation, no upscaling, metadata stripped, caching, bad files."""
+"""Media stage: photo derivatives (orientation, no upscaling, metadata stripped, caching,
+bad files) and share cards."""
 
 from __future__ import annotations
 
@@ -9,17 +10,21 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from ocopsite.config import ImageSettings
-from ocopsite.images import CACHE_DIR, run_images
+from ocopsite.media import CACHE_DIR, process_photos
+from ocopsite.models import Photo
 from ocopsite.pipeline import build
-from ocopsite.site import ImageJob
 
 from .conftest import DATA, TODAY
 
 SETTINGS = ImageSettings(widths=[64, 128, 320])
 
 
-def job(path: Path) -> ImageJob:
-    return ImageJob(path.resolve(), "ảnh", "test")
+def job(path: Path) -> Photo:
+    return Photo(path.resolve(), "ảnh")
+
+
+def run_images(photos: list[Photo], settings: ImageSettings, root: Path, workers: int = 1):
+    return process_photos(photos, settings, root, workers)
 
 
 def derivatives(report, path: Path, root: Path, fmt: str = "jpeg") -> list[Path]:
@@ -40,7 +45,7 @@ def make_oriented(path: Path, orientation: int) -> None:
 def test_exif_orientation_is_applied(tmp_path: Path, orientation: int) -> None:
     src = tmp_path / f"o{orientation}.jpg"
     make_oriented(src, orientation)
-    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    report = run_images([job(src)], SETTINGS, tmp_path)
     img = report.images[src.resolve()]
     # orientations 5–8 turn the picture a quarter: the published one is portrait
     assert (img.width, img.height) == ((200, 300) if orientation >= 5 else (300, 200))
@@ -53,7 +58,7 @@ def test_exif_orientation_is_applied(tmp_path: Path, orientation: int) -> None:
 def test_rotated_hopper_comes_out_upright(tmp_path: Path, name: str) -> None:
     src = tmp_path / name
     shutil.copy(DATA / "images" / name, src)
-    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    report = run_images([job(src)], SETTINGS, tmp_path)
     out = Image.open(derivatives(report, src, tmp_path)[-1]).convert("RGB")
     upright = Image.open(DATA / "images/hopper.jpg").convert("RGB")
     wrong = Image.open(src).convert("RGB")  # the stored pixels, not rotated
@@ -65,7 +70,7 @@ def test_rotated_hopper_comes_out_upright(tmp_path: Path, name: str) -> None:
 def test_never_upscaled_and_both_formats(tmp_path: Path) -> None:
     src = tmp_path / "hopper.jpg"
     shutil.copy(DATA / "images/hopper.jpg", src)  # 128 px wide
-    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    report = run_images([job(src)], SETTINGS, tmp_path)
     img = report.images[src.resolve()]
     assert [w for _u, w in img.variants["jpeg"]] == [64, 128]
     assert [w for _u, w in img.variants["webp"]] == [64, 128]
@@ -76,7 +81,7 @@ def test_gps_and_all_exif_are_stripped(tmp_path: Path) -> None:
     src = tmp_path / "gps.jpg"
     shutil.copy(DATA / "images/exif_gps.jpg", src)
     assert Image.open(src).getexif().get_ifd(0x8825), "the fixture carries a GPS block"
-    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    report = run_images([job(src)], SETTINGS, tmp_path)
     for path in derivatives(report, src, tmp_path) + derivatives(report, src, tmp_path, "webp"):
         out = Image.open(path)
         assert not out.getexif(), path
@@ -89,7 +94,7 @@ def test_cmyk_and_transparent_images_become_srgb(tmp_path: Path) -> None:
     rgba = Image.new("RGBA", (100, 80), (0, 0, 0, 0))
     rgba.paste((200, 0, 0, 255), (0, 0, 50, 80))
     rgba.save(png)
-    report = run_images([job(cmyk), job(png)], SETTINGS, tmp_path, "/", workers=1)
+    report = run_images([job(cmyk), job(png)], SETTINGS, tmp_path)
     assert Image.open(derivatives(report, cmyk, tmp_path)[-1]).mode == "RGB"
     webp = Image.open(derivatives(report, png, tmp_path, "webp")[-1])
     assert webp.mode == "RGBA" and webp.getpixel((90, 40))[3] == 0, "WebP keeps transparency"
@@ -108,7 +113,7 @@ def test_broken_and_hostile_files_are_clear_errors(tmp_path: Path, name: str, me
     src, good = tmp_path / name, tmp_path / "hopper.jpg"
     shutil.copy(DATA / "images" / name, src)
     shutil.copy(DATA / "images/hopper.jpg", good)
-    report = run_images([job(src), job(good)], ImageSettings(widths=[64], max_pixels=1_000_000), tmp_path, "/", workers=2)
+    report = run_images([job(src), job(good)], ImageSettings(widths=[64], max_pixels=1_000_000), tmp_path, workers=2)
     [problem] = report.problems
     assert problem.path == name and problem.message.startswith(message)
     assert good.resolve() in report.images, "one bad photo does not stop the others"
@@ -117,7 +122,7 @@ def test_broken_and_hostile_files_are_clear_errors(tmp_path: Path, name: str, me
 def test_text_file_named_jpg_is_refused(tmp_path: Path) -> None:
     src = tmp_path / "fake.jpg"
     src.write_text("not an image")
-    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    report = run_images([job(src)], SETTINGS, tmp_path)
     assert [str(p) for p in report.problems] == [
         "fake.jpg: the photo is not a JPEG, PNG, WebP or GIF photo (replace it with a JPEG or PNG photo, or remove it from 'images:')"
     ]
@@ -125,15 +130,16 @@ def test_text_file_named_jpg_is_refused(tmp_path: Path) -> None:
 
 def test_rebuild_reuses_cached_derivatives(small_site: Path) -> None:
     first = build(small_site, TODAY)
-    assert (first.images_encoded, first.images_reused) == (1, 0)
-    cached = {p.name: p.stat().st_mtime_ns for p in (small_site / CACHE_DIR).iterdir()}
+    assert first.media_made > 1 and first.media_reused == 0  # the photo, the cards and QR codes
+    cached = {p.name: p.stat().st_mtime_ns for p in (small_site / CACHE_DIR).iterdir() if p.name.startswith("chai")}
     second = build(small_site, TODAY)
-    assert (second.images_encoded, second.images_reused) == (0, 1)
-    assert {p.name: p.stat().st_mtime_ns for p in (small_site / CACHE_DIR).iterdir()} == cached
+    assert (second.media_made, second.media_reused) == (0, first.media_made)
+    assert {p.name: p.stat().st_mtime_ns for p in (small_site / CACHE_DIR).iterdir() if p.name.startswith("chai")} == cached
     html = (small_site / "output/san-pham/nuoc-mam-ky-phu/index.html").read_text(encoding="utf-8")
     assert 'type="image/webp"' in html and 'alt="Chai nước mắm Kỳ Phú"' in html and 'width="128" height="128"' in html
-    for url in [u for u in cached if not u.endswith(".json")]:
-        assert (small_site / "output/anh" / url).is_file()
+    assert len(cached) == 4  # 64 and 128 px (the photo is 128 px wide), WebP and JPEG
+    for name in cached:
+        assert (small_site / "output/anh" / name).is_file()
 
 
 def test_changed_settings_reencode_and_prune_the_old_files(small_site: Path) -> None:
@@ -142,7 +148,7 @@ def test_changed_settings_reencode_and_prune_the_old_files(small_site: Path) -> 
     config = small_site / "site_config.yaml"
     config.write_text(config.read_text().replace("widths: [64, 128, 320]", "widths: [64, 128, 320]\n  quality: 70"))
     result = build(small_site, TODAY)
-    assert result.images_encoded == 1
+    assert result.media_made == 2  # the photo and the share card drawn from it; no other card, no QR code
     new = {p.name for p in (small_site / CACHE_DIR).iterdir()}
     assert old and not (old & new), "derivatives of the old settings were pruned"
 
@@ -151,7 +157,7 @@ def test_one_bit_png_with_transparency_stays_transparent(tmp_path: Path) -> None
     src = tmp_path / "1_trns.png"
     shutil.copy(DATA / "images/1_trns.png", src)
     original = Image.open(src).convert("RGBA")
-    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    report = run_images([job(src)], SETTINGS, tmp_path)
     webp = Image.open(derivatives(report, src, tmp_path, "webp")[-1]).convert("RGBA")
     transparent = [xy for xy in ((x, y) for x in range(64) for y in range(64)) if original.getpixel(xy)[3] == 0]
     assert transparent, "the fixture has transparent pixels"
@@ -164,7 +170,7 @@ def test_animated_gif_gives_its_first_frame(tmp_path: Path) -> None:
     with Image.open(src) as im:
         assert im.n_frames > 1
         first = im.convert("RGBA")
-    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    report = run_images([job(src)], SETTINGS, tmp_path)
     out = Image.open(derivatives(report, src, tmp_path, "webp")[-1]).convert("RGBA")
     assert getattr(out, "n_frames", 1) == 1
     assert out.size == first.size
@@ -176,7 +182,7 @@ def test_comments_xmp_and_iptc_are_stripped(tmp_path: Path) -> None:
     with Image.open(DATA / "images/pil_sample_cmyk.jpg") as im:  # carries XMP and Photoshop/IPTC blocks
         assert "xmp" in im.info and "photoshop" in im.info
         im.save(src, "JPEG", comment=b"Nha ong Ba, thon 3", xmp=im.info["xmp"], exif=im.info["exif"])
-    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    report = run_images([job(src)], SETTINGS, tmp_path)
     for path in derivatives(report, src, tmp_path) + derivatives(report, src, tmp_path, "webp"):
         data = path.read_bytes()
         assert b"Nha ong Ba" not in data and b"x:xmpmeta" not in data and b"Photoshop" not in data
@@ -186,7 +192,7 @@ def test_comments_xmp_and_iptc_are_stripped(tmp_path: Path) -> None:
 def test_flower_photo_keeps_its_size_and_loses_its_exif(tmp_path: Path) -> None:
     src = tmp_path / "flower.jpg"
     shutil.copy(DATA / "images/flower.jpg", src)  # 480×360 with an EXIF block
-    report = run_images([job(src)], SETTINGS, tmp_path, "/", workers=1)
+    report = run_images([job(src)], SETTINGS, tmp_path)
     img = report.images[src.resolve()]
     assert [w for _u, w in img.variants["jpeg"]] == [64, 128, 320]  # the widest configured
     assert (img.width, img.height) == (320, 240)
@@ -198,12 +204,15 @@ def test_share_cards_for_products_and_fairs(small_site: Path) -> None:
     html = (small_site / "output/san-pham/nuoc-mam-ky-phu/index.html").read_text(encoding="utf-8")
     [url] = __import__("re").findall(r'<meta property="og:image" content="https://example.org/(anh/the-[^"]+\.jpg)">', html)
     card = Image.open(small_site / "output" / url)
-    assert card.size == (1200, 630) and card.format == "JPEG"
+    assert card.size == (1200, 630) and card.format == "JPEG", "a card with a photo is a JPEG"
     fair = (small_site / "output/hoi-cho/le-hoi-cam-2026/index.html").read_text(encoding="utf-8")
-    assert 'og:image" content="https://example.org/anh/the-hoi-cho-le-hoi-cam-2026-' in fair
-    assert result.images_encoded == 1
+    [flat] = __import__("re").findall(r'<meta property="og:image" content="https://example.org/(anh/the-hoi-cho-le-hoi-cam-2026-[^"]+\.png)">', fair)
+    flat_card = Image.open(small_site / "output" / flat)
+    assert flat_card.size == (1200, 630) and flat_card.format == "PNG", "the flat design is a small palette PNG"
+    assert (small_site / "output" / flat).stat().st_size < 30_000
+    assert result.media_made > 0
     again = build(small_site, TODAY)
-    assert again.images_encoded == 0
+    assert again.media_made == 0 and again.written == 0
     assert not (small_site / "output/assets/fonts").exists(), "build-time fonts are not published"
 
 
@@ -214,7 +223,7 @@ def test_published_photos_are_readable_by_the_web_server(small_site: Path) -> No
 
 
 def test_check_finds_a_truncated_jpeg(tmp_path: Path) -> None:
-    from ocopsite.images import inspect
+    from ocopsite.media.photos import inspect
 
     whole = (DATA / "images/flower.jpg").read_bytes()
     (tmp_path / "cut.jpg").write_bytes(whole[: len(whole) // 2])

@@ -176,6 +176,6 @@ def test_wrong_types_and_missing_required_fields(tmp_path: Path) -> None:
         "p/index.md:2:1: name: must be text (write the text on the same line, in quotes if it has a ':')",
         "p/index.md:5:5: recognitions.0.stars: is required (add a line 'stars: …')",
         "p/index.md:6:5: recognitions.0.score: must be a whole number (got 'cao')",
-        "p/index.md:8:9: price.amount: is not an amount in đồng (got '12.5'); write 150000 or 150.000",
         "p/index.md:7:1: draft: must be true or false (got 'có')",
-    ]  # in field order; reports sort them by line
+        "p/index.md:8:9: price.amount: is not an amount in đồng (got '12.5'); write 150000 or 150.000",
+    ]  # sorted by line

@@ -1,1 +1,38 @@
-"""Machine-readable outputs: sitemap, Atom feed, iCalendar, JSON-LD, QR codes."""
+"""Machine-readable outputs: sitemap, robots.txt, Atom feed, iCalendar files; JSON-LD is
+built per page by the planner (``structured``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..i18n import _
+from ..kinds import url_of
+from .calendar import calendar
+from .feed import atom
+from .sitemap import sitemaps
+
+FEED_FILE = "feed.xml"
+FAIRS_CALENDAR = "fairs.ics"
+CALENDAR_FILE = "lich.ics"
+
+
+def machine_outputs(site: Any, pages: Iterable[Any]) -> dict[str, bytes]:
+    """Return ``{output path: bytes}`` of the feed, the calendars, the sitemap(s) and
+    robots.txt; ``pages`` are the planned page specs (the sitemap lists the indexed ones)."""
+    config = site.config
+    base = config.base_url
+
+    def canonical(node: Any) -> str:
+        return base + url_of(node.kind, node.slug).lstrip("/")
+
+    files = {
+        FEED_FILE: atom(site.products, canonical, config.title, base, base + FEED_FILE, config.language),
+        FAIRS_CALENDAR: calendar(site.fairs, canonical, _("Hội chợ OCOP"), base),
+    }
+    for f in site.fairs:
+        files[url_of("fair", f.slug).lstrip("/") + CALENDAR_FILE] = calendar([f], canonical, f.name, base)
+    urls = [(base + p.url.lstrip("/"), p.data.page.lastmod) for p in pages if p.data.page.indexed]
+    files.update(sitemaps(urls, base))
+    files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n".encode()
+    return files

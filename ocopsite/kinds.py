@@ -1,0 +1,96 @@
+"""The table of content kinds: every stage reads it, so a new kind is one row here, one
+front matter model and one template.
+
+A row says where editors put the entries (``content/<folder>/``, a page bundle folder with
+``index.md`` and photos, or one ``.md`` file), which model validates them, under which URL
+section each language publishes them, the template of their pages, whether ``new`` makes
+a skeleton of them, and whether the media stage makes a share card and a QR code for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from pydantic import BaseModel
+
+from . import models
+
+#: Languages the planner knows, first the default one (published at the site root).
+LANGUAGES = ("vi", "en")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of content entry.
+
+    ``sections`` maps a language to the URL section (``{"vi": "san-pham", "en": "products"}``);
+    an empty section publishes entries at the site root (plain pages: ``/lien-he/``).
+    """
+
+    name: str
+    folder: str
+    model: type[BaseModel]
+    bundle: bool
+    sections: Mapping[str, str]
+    template: str
+    index_template: str | None
+    creatable: bool
+    card: bool
+    qr: bool
+
+
+def _kind(name: str, folder: str, model: type[BaseModel], bundle: bool, vi: str, en: str, template: str,
+          index_template: str | None, creatable: bool = True, card: bool = False, qr: bool = False) -> Kind:
+    return Kind(name, folder, model, bundle, MappingProxyType({"vi": vi, "en": en}), template, index_template, creatable, card, qr)
+
+
+KINDS: Mapping[str, Kind] = MappingProxyType({
+    k.name: k
+    for k in (
+        _kind("product", "products", models.ProductMeta, True, "san-pham", "products", "product.html", "products.html", card=True, qr=True),
+        _kind("producer", "producers", models.ProducerMeta, True, "chu-the", "producers", "producer.html", "producers.html", qr=True),
+        _kind("commune", "communes", models.CommuneMeta, False, "xa-phuong", "communes", "commune.html", "communes.html", creatable=False),
+        _kind("craft", "crafts", models.CraftMeta, True, "lang-nghe", "crafts", "craft.html", "crafts.html"),
+        _kind("fair", "fairs", models.FairMeta, True, "hoi-cho", "fairs", "fair.html", "fairs.html", card=True, qr=True),
+        _kind("page", "pages", models.PageMeta, False, "", "", "page.html", None),
+    )
+})
+
+#: List sections that are not a kind of entry: products by star rating and by group.
+LIST_SECTIONS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "stars": MappingProxyType({"vi": "sao", "en": "stars"}),
+    "group": MappingProxyType({"vi": "nhom", "en": "groups"}),
+})
+#: Product slugs taken by the catalogue's own pages (``/san-pham/het-han/``, ``/san-pham/trang/2/``).
+RESERVED_PRODUCT_SLUGS = frozenset({"het-han", "trang"})
+#: Top-level names a plain page may not take: every section, and the site's own folders.
+RESERVED_SLUGS = frozenset(
+    {s for k in KINDS.values() for s in k.sections.values() if s}
+    | {s for sections in LIST_SECTIONS.values() for s in sections.values()}
+    | {"assets", "anh", "404", "sitemap", "robots", *LANGUAGES}
+)
+
+
+def section(name: str, lang: str = LANGUAGES[0]) -> str:
+    """Return the URL section of a kind or list section in ``lang`` (``product`` → ``san-pham``)."""
+    if name in KINDS:
+        return KINDS[name].sections[lang]
+    return LIST_SECTIONS[name][lang]
+
+
+def prefix(lang: str) -> str:
+    """Return the URL path where a language's site starts: ``/`` (default) or ``/en/``."""
+    return "/" if lang == LANGUAGES[0] else f"/{lang}/"
+
+
+def url_of(kind: str, slug: str, lang: str = LANGUAGES[0]) -> str:
+    """Return the site-relative URL path of an entry: ``/san-pham/cu-do-thanh-dat/``."""
+    where = section(kind, lang)
+    return f"{prefix(lang)}{where}/{slug}/" if where else f"{prefix(lang)}{slug}/"
+
+
+def section_url(name: str, lang: str = LANGUAGES[0]) -> str:
+    """Return the URL path of a section's index: ``/san-pham/``, ``/en/products/``."""
+    return f"{prefix(lang)}{section(name, lang)}/"

@@ -1,0 +1,358 @@
+"""The media stage: every derived file — photo derivatives, share cards, QR codes — as jobs.
+
+A job has a key (a hash of its inputs, its settings and its code version) and a make step
+that writes files named by that key into ``.cache/media/``. A job whose files are already
+there is not run again; the others run in parallel across cores. Results are plain values
+known before rendering (``Media``); nothing changes the site. Unused cache files are pruned
+after a successful build (``prune``).
+
+Photos are keyed by a hash of their bytes; ``hashes.json`` remembers that hash by the
+file's size, modification time and inode, as git's index does, so an unchanged photo is not
+read again on every build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import ImageSettings
+from ..errors import ContentError, rel
+from ..kinds import KINDS, section
+from ..models import Image, Photo
+from ..vietnamese import format_date_range, slugify
+from . import cards, photos, qr
+
+CACHE_DIR = Path(".cache") / "media"
+OUTPUT_DIR = "anh"
+HASHES_FILE = "hashes.json"
+PHOTOS_FILE = "photos.json"
+_BOOK = {HASHES_FILE, PHOTOS_FILE}
+#: Small jobs (QR codes, cards) go to worker processes in batches of this many.
+BATCH = 32
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A single published picture (a share card): URL path, size in pixels, alt text."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+@dataclass(frozen=True)
+class Media:
+    """What the media stage made, by what it belongs to.
+
+    ``images`` maps a photo's source path to its derivatives; ``cards`` and ``qr`` map an
+    entry's ``(kind, slug)`` to its share card and to the URL path of its QR code;
+    ``files`` maps each output path to publish (``anh/x-1a2b-640.webp``) to its cache file
+    name; ``cache_files`` is every cache file this build uses (the rest is pruned).
+    """
+
+    images: Mapping[Path, Image]
+    cards: Mapping[tuple[str, str], Picture]
+    qr: Mapping[tuple[str, str], str]
+    files: Mapping[str, str]
+    cache_files: frozenset[str]
+    made: int
+    reused: int
+
+    def cover(self, photos: Iterable[Photo]) -> Image | None:
+        """Return the first of ``photos`` that was processed, or None."""
+        return next((self.images[p.source] for p in photos if p.source in self.images), None)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One media job: ``make(*args)`` writes the files of ``key`` into the cache."""
+
+    kind: str
+    key: str
+    make: Callable[..., Any]
+    args: tuple
+    owner: str
+
+
+def _digest(*parts: str | bytes) -> str:
+    h = hashlib.blake2b(digest_size=8)
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else part.encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class _Book:
+    """The cache's two small indexes: photo content hashes by file stat, and the
+    derivatives of each processed photo. Read once, written back only if changed."""
+
+    def __init__(self, cache: Path) -> None:
+        self.cache = cache
+        self.hashes: dict[str, list] = self._load(HASHES_FILE)
+        self.photos: dict[str, list] = self._load(PHOTOS_FILE)
+        self.changed = False
+
+    def _load(self, name: str) -> dict:
+        try:
+            data = json.loads((self.cache / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def content_hash(self, path: Path) -> str:
+        """Return the hash of a file's bytes, read again only when its stat changed."""
+        st = path.stat()
+        sig = [st.st_size, st.st_mtime_ns, st.st_ino]
+        known = self.hashes.get(str(path))
+        if known and known[:3] == sig:
+            return known[3]
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        self.hashes[str(path)] = [*sig, digest]
+        self.changed = True
+        return digest
+
+    def save(self, keep_photos: set[str], keep_sources: set[str]) -> None:
+        """Write both indexes (only entries still in use), atomically."""
+        hashes = {k: v for k, v in self.hashes.items() if k in keep_sources}
+        kept = {k: v for k, v in self.photos.items() if k in keep_photos}
+        if not self.changed and hashes == self.hashes and kept == self.photos:
+            return
+        for name, data in ((HASHES_FILE, hashes), (PHOTOS_FILE, kept)):
+            tmp = self.cache / f".tmp-{name}"
+            tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.cache / name)
+
+
+def run_media(site: Any, root: Path, workers: int | None = None,
+              progress: Callable[[int, int], None] | None = None) -> tuple[Media, list[ContentError]]:
+    """Make (or reuse) every derived file of an assembled site.
+
+    Returns ``(media, problems)``: a photo that cannot be processed is a ``ContentError``
+    naming the file, and never stops the other photos.
+    """
+    cache = root / CACHE_DIR
+    cache.mkdir(parents=True, exist_ok=True)
+    existing = set(os.listdir(cache))
+    book = _Book(cache)
+    shot = _photos(_all_photos(site), site.config.images, root, book, existing, workers, progress)
+    images, problems = shot.images, shot.problems
+    jobs, cards_, qr_, files = [], {}, {}, dict(shot.files)
+    fonts = _digest(*(b for b in ((root / "assets" / f).read_bytes() for f in (cards.FONT_REGULAR, cards.FONT_BOLD))))
+    for node in site.nodes():
+        spec = KINDS[node.kind]
+        if spec.qr:
+            url = site.config.base_url + node.url.lstrip("/")
+            name = f"qr-{_digest(qr.QR_VERSION, url, node.name)}.svg"
+            qr_[(node.kind, node.slug)] = node.url + "qr.svg"
+            files[node.url.lstrip("/") + "qr.svg"] = name
+            jobs.append(Job("qr", name, qr.make_qr, (url, f"QR: {node.name}", str(cache / name)), node.url))
+        if spec.card:
+            card = _card_spec(node, site.config.title, media_cover(node, images))
+            name = f"the-{section(node.kind)}-{node.slug}-{_digest(cards.CARD_VERSION, repr(card), fonts)}.{card.extension}"
+            cards_[(node.kind, node.slug)] = Picture(f"/{OUTPUT_DIR}/{name}", cards.WIDTH, cards.HEIGHT, node.name)
+            files[f"{OUTPUT_DIR}/{name}"] = name
+            jobs.append(Job("card", name, cards.render_card, (card, str(root / "assets"), str(cache), str(cache / name)), node.url))
+    todo = [j for j in jobs if j.key not in existing]
+    _results, failed = run_jobs(todo, workers)
+    if failed:  # only a programming error can get here: fonts, URLs and texts are ours
+        raise RuntimeError(f"media jobs failed: {failed}")
+    used = set(files.values()) | _BOOK
+    book.save({k for k in book.photos if any(n in used for n, *_ in book.photos[k])}, {str(p.source) for p in _all_photos(site)})
+    media = Media(images, cards_, qr_, files, frozenset(used), shot.made + len(todo), shot.reused + len(jobs) - len(todo))
+    return media, problems
+
+
+def media_cover(node: Any, images: Mapping[Path, Image]) -> str | None:
+    """Return the cache file name of the widest JPEG of a node's first processed photo."""
+    for p in node.photos:
+        if p.source in images:
+            return images[p.source].variants["jpeg"][-1][0].rsplit("/", 1)[1]
+    return None
+
+
+def _card_spec(node: Any, site_title: str, cover: str | None) -> cards.CardSpec:
+    """Return what the share card of a node shows (products: stars; fairs: dates)."""
+    if node.kind == "product":
+        where = node.commune.name if node.commune else ""
+        former = node.meta.former_address
+        if former and former.commune:
+            where += f" · trước đây: {former.commune}"
+        if node.current:
+            return cards.CardSpec(node.name, where, f"{node.current.stars} sao OCOP", node.current.stars, False, site_title, cover)
+        return cards.CardSpec(node.name, where, f"Hết hạn · từng đạt {node.latest.stars} sao", None, True, site_title, cover)
+    if node.kind == "fair":
+        when = format_date_range(node.start, node.end if node.meta.end else None)
+        place = ", ".join(x for x in (node.meta.venue, node.meta.city) if x)
+        return cards.CardSpec(node.name, f"{when} · {place}" if place else when, "Hội chợ", None, False, site_title, cover)
+    where = node.commune.name if getattr(node, "commune", None) else ""
+    return cards.CardSpec(node.name, where, site_title, None, False, site_title, cover)
+
+
+def _all_photos(site: Any) -> list[Photo]:
+    """Return every photo of the site, each source once, in a stable order."""
+    seen: dict[Path, Photo] = {}
+    for node in site.nodes():
+        for p in node.photos:
+            seen.setdefault(p.source, p)
+    return [seen[k] for k in sorted(seen)]
+
+
+def process_photos(photo_list: list[Photo], settings: ImageSettings, root: Path, workers: int | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> PhotoResult:
+    """Process every photo not yet cached (in parallel) into ``root/.cache/media/``.
+
+    Returns the ``Image`` of each photo that could be processed, the files to publish,
+    a ``ContentError`` naming each photo that could not, and how many were made/reused.
+    """
+    cache = root / CACHE_DIR
+    cache.mkdir(parents=True, exist_ok=True)
+    book = _Book(cache)
+    result = _photos(photo_list, settings, root, book, set(os.listdir(cache)), workers, progress)
+    book.save(set(book.photos), {str(p.source) for p in photo_list} | set(book.hashes))
+    return result
+
+
+@dataclass(frozen=True)
+class PhotoResult:
+    """What processing photos gave: images by source, files to publish, problems, counts."""
+
+    images: dict[Path, Image]
+    files: dict[str, str]
+    problems: list[ContentError]
+    made: int
+    reused: int
+
+
+def _photos(photo_list: list[Photo], settings: ImageSettings, root: Path, book: _Book, existing: set[str],
+            workers: int | None, progress: Callable[[int, int], None] | None) -> PhotoResult:
+    """Process every photo not yet cached; return images, files to publish, problems, counts."""
+    fingerprint = photos.settings_fingerprint(settings)
+    keys: dict[Path, str] = {}
+    todo: dict[str, Job] = {}
+    for p in photo_list:
+        key = _digest(book.content_hash(p.source), fingerprint)
+        keys[p.source] = key
+        known = book.photos.get(key)
+        if not (known and all(d[0] in existing for d in known)) and key not in todo:
+            stem = (slugify(p.source.stem) or "anh")[:60]
+            todo[key] = Job("photo", key, photos.process, (str(p.source), stem, key, settings, str(root / CACHE_DIR)), rel(p.source, root))
+    results, failed = run_jobs(list(todo.values()), workers, progress)
+    for key, derivatives in results.items():
+        book.photos[key] = [[d.name, d.fmt, d.width, d.height] for d in derivatives]
+        book.changed = True
+    images, files, problems = {}, {}, []
+    for p in photo_list:
+        key = keys[p.source]
+        if key in failed:
+            problems.append(ContentError(todo[key].owner, 0, 0, "", f"the photo {failed[key]}", photos.image_hint(failed[key])))
+            continue
+        images[p.source] = _image(p.alt, book.photos[key])
+        files.update({f"{OUTPUT_DIR}/{name}": name for name, *_ in book.photos[key]})
+    return PhotoResult(images, files, problems, len(results), len(keys) - len(todo))
+
+
+def _image(alt: str, derivatives: list) -> Image:
+    """Return the ``Image`` value of a processed photo (site-relative URLs)."""
+    variants: dict[str, list[tuple[str, int]]] = {}
+    for name, fmt, width, _height in sorted(derivatives, key=lambda d: (d[2], d[1])):
+        variants.setdefault(fmt, []).append((f"/{OUTPUT_DIR}/{name}", width))
+    widest = max(derivatives, key=lambda d: d[2])
+    return Image(alt, widest[2], widest[3], variants["jpeg"][-1][0], variants)
+
+
+def _run_batch(jobs: list[Job]) -> list[tuple[str, bool, Any]]:
+    """Run jobs in one worker; a ``ValueError`` is that job's failure with its message."""
+    out = []
+    for job in jobs:
+        try:
+            out.append((job.key, True, job.make(*job.args)))
+        except ValueError as exc:
+            out.append((job.key, False, str(exc)))
+    return out
+
+
+def run_jobs(jobs: list[Job], workers: int | None = None,
+             progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """Run jobs across all cores (photos one by one, small jobs in batches).
+
+    Returns ``(results by key, failure messages by key)``; the output never depends on the
+    number of workers.
+    """
+    batches = [[j] for j in jobs if j.kind == "photo"]
+    small = [j for j in jobs if j.kind != "photo"]
+    batches += [small[i : i + BATCH] for i in range(0, len(small), BATCH)]
+    n = min(workers or os.cpu_count() or 1, len(batches))
+    results: dict[str, Any] = {}
+    failed: dict[str, str] = {}
+    done = 0
+
+    def collect(items: list[tuple[str, bool, Any]]) -> None:
+        nonlocal done
+        for key, ok, value in items:
+            (results if ok else failed)[key] = value
+        done += len(items)
+        if progress:
+            progress(done, len(jobs))
+
+    if n > 1:
+        with ProcessPoolExecutor(max_workers=n) as pool:
+            for items in pool.map(_run_batch, batches):
+                collect(items)
+    else:
+        for batch in batches:
+            collect(_run_batch(batch))
+    return results, failed
+
+
+def inspect_photos(site: Any, root: Path) -> list[ContentError]:
+    """Check every photo as the build will read it, without writing anything (``check``).
+
+    A photo the cache already holds derivatives of (same bytes, same settings) is known to
+    be good and is not decoded again.
+    """
+    cache = root / CACHE_DIR
+    book = _Book(cache)
+    fingerprint = photos.settings_fingerprint(site.config.images)
+    existing = set(os.listdir(cache)) if cache.is_dir() else set()
+    problems = []
+    for p in _all_photos(site):
+        known = book.photos.get(_digest(_peek_hash(book, p.source), fingerprint))
+        if known and all(d[0] in existing for d in known):
+            continue
+        if message := photos.inspect(p.source, site.config.images):
+            problems.append(ContentError(rel(p.source, root), 0, 0, "", f"the photo {message}", photos.image_hint(message)))
+    return problems
+
+
+def _peek_hash(book: _Book, path: Path) -> str:
+    try:
+        return book.content_hash(path)
+    except OSError:
+        return ""
+
+
+def prune(root: Path, media: Media) -> int:
+    """Delete cache files this build did not use (and leftovers of killed builds).
+
+    Returns how many were removed.
+    """
+    cache = root / CACHE_DIR
+    removed = 0
+    for name in os.listdir(cache):
+        if name not in media.cache_files:
+            (cache / name).unlink(missing_ok=True)
+            removed += 1
+    old = root / ".cache" / "images"  # the cache's folder before the media stage
+    if old.is_dir():
+        for f in old.iterdir():
+            f.unlink(missing_ok=True)
+        old.rmdir()
+    return removed

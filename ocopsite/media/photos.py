@@ -1,0 +1,162 @@
+"""Photo jobs: a photo → responsive derivatives (WebP + JPEG at each configured width).
+
+The job's key is a hash of the photo's bytes, every setting that shapes the output and
+``PIPELINE_VERSION``, so an unchanged photo is never decoded again. Nothing but pixels is
+written: EXIF (GPS), XMP, IPTC and comments are never copied.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image as PILImage
+from PIL import ImageCms, ImageOps, UnidentifiedImageError
+
+from ..config import ImageSettings
+
+#: Bump when the processing code changes what it writes, so caches refresh.
+PIPELINE_VERSION = "1"
+OPEN_FORMATS = ["JPEG", "PNG", "WEBP", "GIF"]
+
+
+@dataclass(frozen=True)
+class Derivative:
+    """One file made from a photo: ``name`` in the cache and ``output/anh/``, its width."""
+
+    name: str
+    fmt: str
+    width: int
+    height: int
+
+
+def settings_fingerprint(settings: ImageSettings) -> bytes:
+    """Return the bytes of every setting that changes derivatives (part of the cache key)."""
+    return json.dumps([PIPELINE_VERSION, settings.model_dump()], sort_keys=True).encode()
+
+
+
+
+def _to_srgb(im: PILImage.Image) -> PILImage.Image:
+    """Convert to RGB or RGBA in sRGB, using the embedded ICC profile when there is one."""
+    icc = im.info.get("icc_profile")
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        im = im.point(lambda v: v / 256).convert("L")
+    if icc and im.mode in ("RGB", "CMYK", "L"):
+        try:
+            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            return ImageCms.profileToProfile(im, src, ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError):
+            pass  # a broken profile: fall back to a plain conversion below
+    if im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info:
+        return im.convert("RGBA")
+    return im.convert("RGB")
+
+
+def _flatten(im: PILImage.Image, background: str) -> PILImage.Image:
+    if im.mode != "RGBA":
+        return im
+    base = PILImage.new("RGB", im.size, background)
+    base.paste(im, mask=im.getchannel("A"))
+    return base
+
+
+def atomic_save(im: PILImage.Image, path: Path, fmt: str, quality: int) -> None:
+    """Encode ``im`` as ``fmt`` (``webp``, ``jpeg`` or ``png``) into a temporary file beside
+    ``path``, then rename it into place (mode 0644), so a killed build leaves no half file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    os.close(fd)
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; published files must be readable by the web server
+    try:
+        if fmt == "webp":
+            im.save(tmp, "WEBP", quality=quality, method=4)
+        elif fmt == "png":
+            im.save(tmp, "PNG", compress_level=6)
+        else:
+            im.save(tmp, "JPEG", quality=quality, optimize=True, progressive=True)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def process(source: str, stem: str, key: str, settings: ImageSettings, cache_dir: str) -> list[Derivative]:
+    """Decode one photo and write its derivatives into ``cache_dir``.
+
+    Applies EXIF orientation, converts to sRGB, never upscales. Returns the derivatives
+    sorted by width (widest last). Raises ``ValueError`` with a plain message for files that are not a
+    supported photo, truncated, or bigger than ``settings.max_pixels``.
+    """
+    PILImage.MAX_IMAGE_PIXELS = settings.max_pixels
+    out = Path(cache_dir)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(source, formats=OPEN_FORMATS) as im:
+                largest = max(settings.widths)
+                if im.format == "JPEG":
+                    # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the widest
+                    # derivative is that much smaller (bench/: about 3x faster on 12 MP).
+                    turned = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+                    im.draft(im.mode, (1, largest) if turned else (largest, 1))
+                im.seek(0)  # animated GIF/WebP: the first frame
+                im.load()
+                im = ImageOps.exif_transpose(im)
+                im = _to_srgb(im)
+                im.info.clear()  # never carry EXIF, XMP, IPTC, ICC or comments into outputs
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        raise ValueError(f"is larger than the limit of {settings.max_pixels:,} pixels set by images.max_pixels") from None
+    except UnidentifiedImageError:
+        raise ValueError("is not a JPEG, PNG, WebP or GIF photo") from None
+    except (OSError, SyntaxError, EOFError) as exc:
+        raise ValueError(f"is damaged or truncated ({exc})") from None
+    width, height = im.size
+    widths = sorted({w for w in settings.widths if w < width} | {min(width, largest)})
+    result = []
+    source = im
+    for w in sorted(widths, reverse=True):
+        h = max(1, round(height * w / width))
+        # Each width is made from the next larger one: a third less resampling work.
+        resized = source if w == source.width else source.resize((w, h), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+        for fmt, ext in (("webp", "webp"), ("jpeg", "jpg")):
+            name = f"{stem}-{key}-{w}.{ext}"
+            frame = resized if fmt == "webp" else _flatten(resized, settings.background)
+            atomic_save(frame, out / name, fmt, settings.quality)
+            result.append(Derivative(name, fmt, w, h))
+        source = resized
+    return sorted(result, key=lambda d: (d.width, d.fmt))
+
+
+def inspect(source: Path, settings: ImageSettings) -> str | None:
+    """Check a photo as the build will read it: format, pixel limit, complete data (JPEGs
+    are decoded at 1/8 scale, so this stays fast).
+
+    Returns a plain problem message, or None when the file is a usable photo.
+    """
+    PILImage.MAX_IMAGE_PIXELS = settings.max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(source, formats=OPEN_FORMATS) as im:
+                if im.format == "JPEG":
+                    im.draft(im.mode, (64, 64))  # decode at 1/8 scale: finds truncation, cheaply
+                im.load()
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        return f"is larger than the limit of {settings.max_pixels:,} pixels set by images.max_pixels"
+    except UnidentifiedImageError:
+        return "is not a JPEG, PNG, WebP or GIF photo"
+    except (OSError, SyntaxError, EOFError) as exc:
+        return f"is damaged or truncated ({exc})"
+    return None
+
+
+def image_hint(message: str) -> str:
+    """Return the fix for an image problem message."""
+    if "larger than the limit" in message:
+        return "make the photo smaller (a phone photo is about 12 million pixels) and save it again"
+    return "replace it with a JPEG or PNG photo, or remove it from 'images:'"

@@ -1,0 +1,237 @@
+"""Plain data for templates: what a page shows of each node, as ``View`` values.
+
+A ``View`` is read-only data (text, numbers, dates, lists and other views) with a digest
+of its content, computed once: the renderer keys its cache on the digests, so a card shown
+on a hundred list pages is serialised once. Labels are message ids (Vietnamese source
+text), translated when the template renders; URLs are site-relative paths of one language.
+Dates that depend on the build date are decided here (``state`` of a recognition), so no
+template reads the build date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from . import models
+from .kinds import url_of
+from .media import Media
+from .site import CommunePage, Craft, Fair, Node, Page, Producer, Product
+
+
+class View:
+    """Read-only template data: ``v.name`` or ``v["name"]``; ``digest()`` hashes the content.
+
+    Raises ``AttributeError``/``KeyError`` for a missing field, so a template typo fails
+    the build (the environment's undefined is strict).
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, **data: Any) -> None:
+        self._data = data
+        self._hash: str | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._data[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self._data[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._data
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __reduce__(self) -> tuple:
+        return (_view, (self._data,))
+
+    def __repr__(self) -> str:
+        return f"View({self._data!r})"
+
+    def digest(self) -> str:
+        """Return a hex hash of the content (nested views count by their own digest)."""
+        if self._hash is None:
+            text = json.dumps(self._data, sort_keys=True, default=_encode, ensure_ascii=False, separators=(",", ":"))
+            self._hash = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        return self._hash
+
+
+def _view(data: dict) -> View:
+    return View(**data)
+
+
+def _encode(value: Any) -> Any:
+    """Serialise what JSON lacks: views by digest, dates in ISO form."""
+    if isinstance(value, View):
+        return "\x00" + value.digest()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"not plain data: {type(value).__name__}")
+
+
+class Views:
+    """Build (once each) the views of a site's nodes in one language."""
+
+    def __init__(self, media: Media, base_path: str, today: dt.date, lang: str) -> None:
+        self.media, self.base_path, self.today, self.lang = media, base_path, today, lang
+        self._cards: dict[int, View] = {}
+        self._links: dict[int, View] = {}
+
+    # --- small pieces --------------------------------------------------------------------
+
+    def url(self, node: Node) -> str:
+        """Return the node's URL path in this language."""
+        return url_of(node.kind, node.slug, self.lang)
+
+    def link(self, node: Node) -> View:
+        """Return ``{url, name}`` of a node (cached)."""
+        if (v := self._links.get(id(node))) is None:
+            v = self._links[id(node)] = View(url=self.url(node), name=node.name)
+        return v
+
+    def links(self, nodes: Iterable[Node]) -> list[View]:
+        """Return the links of several nodes."""
+        return [self.link(n) for n in nodes]
+
+    def image(self, img: models.Image | None) -> View | None:
+        """Return a photo's derivatives with the base path applied (None stays None)."""
+        if img is None:
+            return None
+        path = self.base_path.rstrip("/")
+        srcset = {fmt: ", ".join(f"{path}{u} {w}w" for u, w in items) for fmt, items in img.variants.items()}
+        return View(alt=img.alt, width=img.width, height=img.height, src=path + img.src, srcset_webp=srcset["webp"], srcset_jpeg=srcset["jpeg"])
+
+    def photos(self, node: Node) -> list[View]:
+        """Return every processed photo of a node, in order."""
+        return [self.image(self.media.images[p.source]) for p in node.photos if p.source in self.media.images]
+
+    def commune(self, node: Any) -> View | None:
+        """Return the link to a node's current commune page, or None."""
+        c = getattr(node, "commune", None)
+        return View(url=url_of("commune", c.slug, self.lang), name=c.name) if c else None
+
+    def recognition(self, r: models.Recognition) -> View:
+        """Return a recognition with its ``state`` on the build date: ``valid``, ``upcoming``,
+        ``maybe_expired`` (a year-only date in its year of expiry) or ``expired``."""
+        if r.is_valid(self.today):
+            state = "valid"
+        elif r.date.value > self.today:
+            state = "upcoming"
+        elif r.date.precision == "year" and self.today.year == r.date.year + 3:
+            state = "maybe_expired"
+        else:
+            state = "expired"
+        return View(stars=r.stars, date=r.date.value, precision=r.date.precision, year=r.date.year, decision=r.decision,
+                    batch=r.batch, criteria=r.criteria, kind=r.kind, score=r.score, state=state,
+                    last_valid_day=r.last_valid_day, valid_until=r.valid_until)
+
+    # --- cards and pages -----------------------------------------------------------------
+
+    def card(self, p: Product) -> View:
+        """Return what a product card shows (cached: one card appears on many pages)."""
+        if (v := self._cards.get(id(p))) is None:
+            group = p.meta.group
+            v = self._cards[id(p)] = View(
+                url=self.url(p), name=p.name, summary=p.meta.summary or "", status=p.status, stars=p.stars,
+                badge=self.recognition(p.current or p.latest),
+                group=View(slug=group.slug, label=group.label) if group else None,
+                commune=p.commune.name if p.commune else None,
+                cover=self.image(self.media.cover(p.photos)),
+            )
+        return v
+
+    def cards(self, products: Iterable[Product]) -> list[View]:
+        """Return the cards of several products."""
+        return [self.card(p) for p in products]
+
+    def entry_common(self, node: Node) -> dict[str, Any]:
+        """Return what every entry page shows: name, URL, photos, body, sources, QR, share link."""
+        meta = node.meta
+        return dict(
+            name=node.name, url=self.url(node), slug=node.slug, photos=self.photos(node), body=node.body,
+            sources=list(getattr(meta, "sources", []) or []) if meta else [],
+            qr=self.media.qr.get((node.kind, node.slug)), former=_former(meta),
+        )
+
+    def product(self, p: Product) -> View:
+        """Return everything a product page shows."""
+        meta = p.meta
+        others = [o for o in p.producer.products if o is not p] if p.producer else []
+        contact = meta.contact or (p.producer.meta.contact if p.producer else None)
+        return View(
+            **self.entry_common(p), card=self.card(p), summary=meta.summary or "",
+            group=self.card(p).group, producer=self.link(p.producer) if p.producer else None, commune=self.commune(p),
+            price=View(amount=meta.price.amount, unit=meta.price.unit) if meta.price else None,
+            standards=list(meta.standards), where_to_buy=list(meta.where_to_buy), tags=list(meta.tags),
+            contact=_contact(contact), current=self.recognition(p.current) if p.current else None,
+            latest=self.recognition(p.latest), status=p.status,
+            recognitions=[self.recognition(r) for r in p.recognitions],
+            crafts=self.links(p.crafts), fairs=self.links(p.fairs),
+            others=self.cards(others[:8]), others_count=len(others),
+        )
+
+    def producer(self, p: Producer) -> View:
+        """Return everything a producer page shows."""
+        meta = p.meta
+        return View(
+            **self.entry_common(p), summary=meta.summary or "", type=meta.type.label if meta.type else None,
+            commune=self.commune(p), address=meta.address, founded=meta.founded,
+            model_cooperative=meta.model_cooperative, startup_cooperative=meta.startup_cooperative,
+            contact=_contact(meta.contact), products=self.cards(p.products), fairs=self.links(p.fairs),
+        )
+
+    def commune_page(self, c: CommunePage) -> View:
+        """Return everything a commune page shows, with the former units it absorbed."""
+        return View(
+            **self.entry_common(c), summary=(c.meta.summary if c.meta else None) or "",
+            formed_from=[View(name=f.name, district=f.district, partial=f.partial) for f in c.commune.former],
+            products=self.cards(c.products), producers=self.links(c.producers),
+            crafts=self.links(c.crafts), fairs=self.links(c.fairs),
+        )
+
+    def craft(self, c: Craft) -> View:
+        """Return everything a village craft page shows."""
+        meta = c.meta
+        return View(
+            **self.entry_common(c), summary=meta.summary or "", craft=meta.craft,
+            recognition_type=meta.recognition_type.label if meta.recognition_type else None,
+            status=meta.status, recognition_year=meta.recognition_year, decision=meta.decision,
+            commune=self.commune(c), products=self.cards(c.products),
+        )
+
+    def fair(self, f: Fair) -> View:
+        """Return everything a fair page (and a fair in a list) shows."""
+        meta = f.meta
+        return View(
+            **self.entry_common(f), summary=meta.summary or "", upcoming=f.upcoming, start=f.start,
+            end=f.end if meta.end else None, venue=meta.venue, city=meta.city, commune=self.commune(f),
+            organiser=meta.organiser, booths=meta.booths, website=meta.website,
+            products=self.cards(f.products), producers=self.links(f.producers),
+        )
+
+    def page(self, p: Page) -> View:
+        """Return what a plain page shows."""
+        return View(name=p.name, url=self.url(p), summary=p.meta.summary or "", body=p.body)
+
+
+def _former(meta: Any) -> View | None:
+    former = getattr(meta, "former_address", None) if meta else None
+    return View(commune=former.commune, district=former.district) if former else None
+
+
+def _contact(contact: models.Contact | None) -> View | None:
+    if contact is None:
+        return None
+    return View(phone=contact.phone, zalo=contact.zalo, email=contact.email, website=contact.website, facebook=contact.facebook)
