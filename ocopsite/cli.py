@@ -112,18 +112,19 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         return 1
     for w in result.warnings:
         print(w, file=sys.stderr)
-    if urlsplit(site_base := result.site.config.base_url).hostname in ("127.0.0.1", "localhost", "::1"):
+    from .config import load_config
+
+    if urlsplit(site_base := load_config(root, {"base_url": args.base_url}).base_url).hostname in ("127.0.0.1", "localhost", "::1"):
         print(f"note: base_url is {site_base}: QR codes, sheets and share links point to this computer; "
               "publish with --base-url https://…", file=sys.stderr)
     sys.stderr.flush()
-    site = result.site
+    n = result.summary
     changed = f"{result.written} written or linked" if result.written else "nothing changed"
     print(
         f"built {result.files} files ({changed}) in {time.perf_counter() - started:.2f} s as of {today.isoformat()}: "
-        f"{len(site.current_products)} current + {len(site.expired_products)} expired products, "
-        f"{len(site.producers)} producers, {len(site.communes)} communes, {len(site.crafts)} crafts, "
-        f"{len(site.fairs)} fairs, {len(site.pages)} pages; media {result.media_made} made, "
-        f"{result.media_reused} reused; {summary_line(result.warnings)}"
+        f"{n['current']} current + {n['expired']} expired products, {n['producers']} producers, "
+        f"{n['communes']} communes, {n['crafts']} crafts, {n['fairs']} fairs, {n['pages']} pages; "
+        f"media {result.media_made} made, {result.media_reused} reused; {summary_line(result.warnings)}"
     )
     return 0
 

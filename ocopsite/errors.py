@@ -73,12 +73,13 @@ def summary_line(problems: list[ContentError]) -> str:
     return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
 
 
-def rel(path: Path, root: Path) -> str:
+def rel(path: Path | str, root: Path | str) -> str:
     """Return ``path`` relative to ``root`` in POSIX form (for messages), or as given."""
-    try:  # abspath, not resolve: a symlink must be named as the editor sees it
-        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
-    except ValueError:
-        return path.as_posix()
+    # abspath, not resolve: a symlink must be named as the editor sees it
+    full, base = os.path.abspath(path), os.path.abspath(root)
+    if full.startswith(base + os.sep):
+        return full[len(base) + 1 :].replace(os.sep, "/")
+    return "." if full == base else Path(path).as_posix()
 
 
 def as_json(problems: list[ContentError]) -> list[dict]:

@@ -488,7 +488,7 @@ class Image:
         return ", ".join(f"{url} {w}w" for url, w in self.variants[fmt])
 
 
-@dataclass
+@dataclass(frozen=True)
 class Recognition:
     """One star award with its derived validity (36 months from the decision date)."""
 
@@ -499,11 +499,11 @@ class Recognition:
     batch: str | None = None
     criteria: str | None = None
     score: int | None = None
+    #: The first day the recognition is no longer valid (date + 36 months; set on creation).
+    valid_until: dt.date = field(init=False)
 
-    @property
-    def valid_until(self) -> dt.date:
-        """Return the first day the recognition is no longer valid (date + 36 months)."""
-        return self.date.value + relativedelta(months=VALIDITY_MONTHS)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "valid_until", self.date.value + relativedelta(months=VALIDITY_MONTHS))
 
     @property
     def last_valid_day(self) -> dt.date:

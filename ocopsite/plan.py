@@ -11,6 +11,7 @@ key its cache on the data's digest.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import math
 from collections.abc import Iterator
@@ -51,9 +52,9 @@ def content_security_policy(video_hosts: list[str], inline_scripts: list[str] = 
     )
 
 
-def crumb(label: str, url: str | None = None) -> View:
+def crumb(label: str, url: str | None = None) -> dict:
     """Return one breadcrumb (``url`` None for the current page)."""
-    return View(label=label, url=url)
+    return dict(label=label, url=url)
 
 
 class Planner:
@@ -69,17 +70,17 @@ class Planner:
         """Return the absolute URL of a site-relative path."""
         return self.config.base_url + path.lstrip("/")
 
-    def spec(self, url: str, template: str, title: str, description: str, crumbs: list[View] | None, kind: str,
+    def spec(self, url: str, template: str, title: str, description: str, crumbs: list[dict] | None, kind: str,
              *, image: Any = None, schema: list[dict] = (), lastmod: Any = None, indexed: bool = True,
              path: str | None = None, **data: Any) -> PageSpec:
         """Return the spec of one page; JSON-LD gets the breadcrumbs, and the CSP allows it."""
         items = list(schema)
         if kind not in ("404", "sheet"):
             trail = crumbs or [crumb(title)]
-            items.append(structured.breadcrumbs([(c.label, self.abs_url(c.url or url)) for c in trail]))
+            items.append(structured.breadcrumbs([(c["label"], self.abs_url(c["url"] or url)) for c in trail]))
         jsonld = structured.dumps(structured.graph(items)) if items else None
-        page = View(title=title, url=url, description=description, crumbs=crumbs, kind=kind, lastmod=lastmod,
-                    image=View(url=image.url, width=image.width, height=image.height, alt=image.alt) if image else None,
+        page = dict(title=title, url=url, description=description, crumbs=crumbs, kind=kind, lastmod=lastmod,
+                    image=dict(url=image.url, width=image.width, height=image.height, alt=image.alt) if image else None,
                     indexed=indexed, jsonld=jsonld and str(jsonld),
                     csp=content_security_policy(self.config.video_hosts, [str(jsonld)] if jsonld else []))
         return PageSpec(path or url.lstrip("/") + "index.html", url, self.lang, template, View(page=page, **data))
@@ -104,7 +105,7 @@ class Planner:
         by_stars = site.products_by_stars()
         featured = [p for p in site.current_products if p.stars >= cfg.featured_min_stars][: cfg.featured_count]
         return self.spec(
-            self.home.url, "home.html", cfg.title, cfg.description, None, "home",
+            self.home["url"], "home.html", cfg.title, cfg.description, None, "home",
             schema=[structured.website(cfg.title, cfg.base_url, cfg.language, cfg.description)],
             counts=View(current=len(site.current_products), four_plus=len(by_stars[4]) + len(by_stars[5]),
                         producers=len(site.producers), crafts=len(site.crafts)),
@@ -137,7 +138,7 @@ class Planner:
                                     _("Sản phẩm OCOP nhóm {group}.").format(group=group.label), filter=f"group-{group.slug}",
                                     expired_count=expired_count)
 
-    def listing(self, base: str, title: str, items: list, parents: list[View], description: str, **data: Any) -> Iterator[PageSpec]:
+    def listing(self, base: str, title: str, items: list, parents: list[dict], description: str, **data: Any) -> Iterator[PageSpec]:
         """Yield the pages of one list; page 1 is at ``base``, page n at ``base/trang/n/``."""
         size = self.config.page_size
         count = max(1, math.ceil(len(items) / size))
@@ -154,8 +155,8 @@ class Planner:
         chips = [View(key=f"stars-{n}", label=_("{n} sao").format(n=n), url=section_url("stars", self.lang) + f"{n}/") for n in (5, 4, 3)]
         return chips + [View(key=f"group-{g.slug}", label=g.label, url=section_url("group", self.lang) + f"{g.slug}/") for g in models.ProductGroup]
 
-    def entry(self, node: Node, template: str, parent: View, description: str, name: str, view: View,
-              schema: list[dict], extra_crumbs: list[View] = (), lastmod: Any = None) -> PageSpec:
+    def entry(self, node: Node, template: str, parent: dict, description: str, name: str, view: View,
+              schema: list[dict], extra_crumbs: list[dict] = (), lastmod: Any = None) -> PageSpec:
         """Return the spec of an entry's page (share card from the media stage)."""
         crumbs = [self.home, parent, *extra_crumbs, crumb(node.name)]
         meta_updated = getattr(node.meta, "updated", None) if node.meta else None
@@ -177,7 +178,7 @@ class Planner:
             yield self.spec(view.url + "in/", "sheet.html", f"{_('Phiếu sản phẩm')}: {p.name}", p.meta.summary or "", None, "sheet",
                             image=card, indexed=False, product=view, canonical=view.url)
 
-    @property
+    @functools.cached_property
     def province(self) -> str:
         """Return the province's name (from the geography package, e.g. ``Hà Tĩnh``)."""
         from .geography import load_geography
@@ -245,9 +246,10 @@ class Planner:
                             lastmod=pg.meta.updated, doc=self.views.page(pg))
 
 
-def plan(site: Site, media: Media, lang: str = LANGUAGES[0]) -> list[PageSpec]:
-    """Return every page spec of ``site`` in ``lang``; raises nothing (all checks are done)."""
-    return list(Planner(site, media, lang).plan())
+def plan(site: Site, media: Media, lang: str = LANGUAGES[0]) -> Iterator[PageSpec]:
+    """Yield every page spec of ``site`` in ``lang``, one at a time (the renderer takes them
+    as they come, so the whole plan is never held in memory); raises nothing."""
+    return Planner(site, media, lang).plan()
 
 
 def site_data(site: Site, lang: str = LANGUAGES[0]) -> View:

@@ -9,11 +9,11 @@ names are errors, so a template typo fails the build instead of printing blanks.
 
 from __future__ import annotations
 
+import collections
 import hashlib
-import importlib.metadata
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from .i18n import translations
 from .outputs import CALENDAR_FILE, FAIRS_CALENDAR, FEED_FILE
+from .parallel import context
 from .plan import PageSpec
 from .reader import IGNORED_SUFFIXES
 from .views import View
@@ -39,10 +40,9 @@ ALLOWED_TAGS = {
     "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "small", "strong", "sub", "sup", "table",
     "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }
-#: Libraries whose upgrade may change rendered bytes; their versions are part of every key.
-_LIBRARIES = ("jinja2", "markdown", "nh3", "babel", "markupsafe")
-#: Pages rendered in the main process below this count (a pool costs about 0.1 s to start).
-POOL_THRESHOLD = 48
+#: Pages rendered in the main process below this count (about 1 ms each; starting the
+#: workers costs 0.05 s, and 0.5 s for the fork server the first time in a process).
+POOL_THRESHOLD = 200
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
 _MARKDOWN: Any = None
 
@@ -195,38 +195,27 @@ def template_digests(templates: Path) -> dict[str, str]:
     return out
 
 
-def code_version() -> str:
-    """Return a hash of the engine's source and of the versions of the rendering libraries."""
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        h.update(path.read_bytes())
-    for name in _LIBRARIES:
-        h.update(importlib.metadata.version(name).encode())
-    return h.hexdigest()
+class PageKeys:
+    """The cache key of each page spec (see the module docstring)."""
 
+    def __init__(self, setup: Setup, templates: dict[str, str], code: str) -> None:
+        common = hashlib.blake2b(digest_size=16)
+        for part in (code, setup.config.digest(), repr(sorted(setup.assets.items())), setup.base_url):
+            common.update(part.encode() + b"\0")
+        self.base, self.templates = common.hexdigest(), templates
 
-def page_keys(specs: Iterable[PageSpec], setup: Setup, templates: dict[str, str], code: str) -> list[str]:
-    """Return the cache key of each spec (see the module docstring)."""
-    common = hashlib.blake2b(digest_size=16)
-    for part in (code, setup.config.digest(), repr(sorted(setup.assets.items())), setup.base_url):
-        common.update(part.encode() + b"\0")
-    base = common.hexdigest()
-    keys = []
-    for spec in specs:
-        template = templates.get(spec.template, "missing")
-        text = f"{base}\0{template}\0{spec.lang}\0{spec.path}\0{spec.data.digest()}"
-        keys.append(hashlib.blake2b(text.encode(), digest_size=16).hexdigest())
-    return keys
+    def __call__(self, spec: PageSpec) -> bytes:
+        """Return the key of one page (16 bytes)."""
+        template = self.templates.get(spec.template, "missing")
+        text = f"{self.base}\0{template}\0{spec.lang}\0{spec.path}\0{spec.data.digest()}"
+        return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 # --- rendering in worker processes ---------------------------------------------------------
 
 _WORKER: dict[str, Any] = {}
-
-
-def _init_worker(setup: Setup, write: Callable[[str, bytes], Any]) -> None:
-    _WORKER["renderer"] = Renderer(setup)
-    _WORKER["write"] = write
+#: A batch of pages for one worker: (spec, key, live record, spare record) each.
+Batch = list[tuple[PageSpec, str, Any, Any]]
 
 
 class TemplateProblem(Exception):
@@ -255,33 +244,67 @@ def _template_problem(exc: Exception, spec: PageSpec, templates: str) -> Templat
     return TemplateProblem(where, line, f"template error while rendering {spec.url}: {exc}")
 
 
-def _render_batch(specs: list[PageSpec]) -> list[tuple[str, Any]]:
+def _init_worker(setup: Setup, write: Callable[..., Any]) -> None:
+    _WORKER["renderer"] = Renderer(setup)
+    _WORKER["write"] = write
+
+
+def _render_batch(batch: Batch) -> list[tuple[str, Any]]:
     renderer, write = _WORKER["renderer"], _WORKER["write"]
     out = []
-    for spec in specs:
+    for spec, key, live_rec, spare_rec in batch:
         try:
             data = renderer.render(spec)
         except Exception as exc:  # any template mistake becomes an editor-readable error
             raise _template_problem(exc, spec, renderer.setup.templates) from None
-        out.append((spec.path, write(spec.path, data)))
+        out.append((spec.path, write(spec.path, data, key, live_rec, spare_rec)))
     return out
 
 
-def render_pages(specs: list[PageSpec], setup: Setup, write: Callable[[str, bytes], Any],
-                 workers: int | None = None) -> dict[str, Any]:
-    """Render ``specs`` and hand each page's bytes to ``write(path, data)`` (in the worker
-    that rendered it); returns ``{path: what write returned}``.
+class PagePool:
+    """Renders the pages handed to it and writes each through ``write(path, data, key,
+    live record, spare record)``, returning what ``write`` returned.
 
-    Raises ``TemplateProblem`` for the first page whose template fails.
+    The first ``POOL_THRESHOLD`` pages wait; if no more come, they are rendered in this
+    process (starting workers costs more than rendering a few pages). Beyond that, pages go
+    in batches to worker processes (see ``parallel``), at most a few batches per worker in
+    flight, so memory stays bounded however many pages there are. Raises ``TemplateProblem`` for the first page whose template fails.
     """
-    n = min(workers or os.cpu_count() or 1, max(1, len(specs) // POOL_THRESHOLD))
-    if n <= 1:
-        _init_worker(setup, write)
-        return dict(_render_batch(specs))
-    size = max(16, min(256, len(specs) // (n * 8)))
-    batches = [specs[i : i + size] for i in range(0, len(specs), size)]
-    out: dict[str, Any] = {}
-    with ProcessPoolExecutor(max_workers=n, initializer=_init_worker, initargs=(setup, write)) as pool:
-        for items in pool.map(_render_batch, batches):
-            out.update(items)
-    return out
+
+    def __init__(self, setup: Setup, write: Callable[..., Any], workers: int | None = None) -> None:
+        self.setup, self.write = setup, write
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.pending: Batch = []
+        self.futures: collections.deque = collections.deque()
+        self.pool: ProcessPoolExecutor | None = None
+        self.batch = 64
+
+    def submit(self, spec: PageSpec, key: str, live_rec: Any, spare_rec: Any) -> list[tuple[str, Any]]:
+        """Queue one page; returns the results of batches that finished meanwhile."""
+        self.pending.append((spec, key, live_rec, spare_rec))
+        if self.pool is None and self.workers > 1 and len(self.pending) >= POOL_THRESHOLD:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context(), initializer=_init_worker, initargs=(self.setup, self.write))
+        if self.pool is not None and len(self.pending) >= self.batch:
+            self.futures.append(self.pool.submit(_render_batch, self.pending))
+            self.pending = []
+        done = []
+        while self.futures and (self.futures[0].done() or len(self.futures) > 3 * self.workers):
+            done += self.futures.popleft().result()
+        return done
+
+    def close(self) -> list[tuple[str, Any]]:
+        """Render what is left; return the remaining results and stop the workers."""
+        try:
+            if self.pool is None:
+                _init_worker(self.setup, self.write)
+                return _render_batch(self.pending)
+            if self.pending:
+                self.futures.append(self.pool.submit(_render_batch, self.pending))
+            done = []
+            while self.futures:
+                done += self.futures.popleft().result()
+            return done
+        finally:
+            self.pending = []
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)

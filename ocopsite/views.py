@@ -1,8 +1,9 @@
-"""Plain data for templates: what a page shows of each node, as ``View`` values.
+"""Plain data for templates: what a page shows of each node.
 
-A ``View`` is read-only data (text, numbers, dates, lists and other views) with a digest
-of its content, computed once: the renderer keys its cache on the digests, so a card shown
-on a hundred list pages is serialised once. Labels are message ids (Vietnamese source
+Values are text, numbers, dates, lists, small dicts, and ``View`` objects: read-only data
+with a digest of its content, computed once. Whatever is shared between pages (a product
+card, a link to an entry) is a ``View``, so the renderer's keys serialise a card shown on
+a hundred list pages once. Labels are message ids (Vietnamese source
 text), translated when the template renders; URLs are site-relative paths of one language.
 Dates that depend on the build date are decided here (``state`` of a recognition), so no
 template reads the build date.
@@ -59,10 +60,10 @@ class View:
         return f"View({self._data!r})"
 
     def digest(self) -> str:
-        """Return a hex hash of the content (nested views count by their own digest)."""
+        """Return a hex hash of the content (nested views count by their own digest; keys
+        keep the order the code gives them, which is fixed)."""
         if self._hash is None:
-            text = json.dumps(self._data, sort_keys=True, default=_encode, ensure_ascii=False, separators=(",", ":"))
-            self._hash = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+            self._hash = hashlib.blake2b(_ENCODER.encode(self._data).encode(), digest_size=16).hexdigest()
         return self._hash
 
 
@@ -76,9 +77,11 @@ def _encode(value: Any) -> Any:
         return "\x00" + value.digest()
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
     raise TypeError(f"not plain data: {type(value).__name__}")
+
+
+#: One encoder for every digest (``json.dumps`` with options builds a new one per call).
+_ENCODER = json.JSONEncoder(default=_encode, ensure_ascii=False, separators=(",", ":"))
 
 
 class Views:
@@ -88,6 +91,7 @@ class Views:
         self.media, self.base_path, self.today, self.lang = media, base_path, today, lang
         self._cards: dict[int, View] = {}
         self._links: dict[int, View] = {}
+        self._communes: dict[int, View] = {}
 
     # --- small pieces --------------------------------------------------------------------
 
@@ -111,7 +115,7 @@ class Views:
             return None
         path = self.base_path.rstrip("/")
         srcset = {fmt: ", ".join(f"{path}{u} {w}w" for u, w in items) for fmt, items in img.variants.items()}
-        return View(alt=img.alt, width=img.width, height=img.height, src=path + img.src, srcset_webp=srcset["webp"], srcset_jpeg=srcset["jpeg"])
+        return dict(alt=img.alt, width=img.width, height=img.height, src=path + img.src, srcset_webp=srcset["webp"], srcset_jpeg=srcset["jpeg"])
 
     def photos(self, node: Node) -> list[View]:
         """Return every processed photo of a node, in order."""
@@ -120,7 +124,11 @@ class Views:
     def commune(self, node: Any) -> View | None:
         """Return the link to a node's current commune page, or None."""
         c = getattr(node, "commune", None)
-        return View(url=url_of("commune", c.slug, self.lang), name=c.name) if c else None
+        if c is None:
+            return None
+        if (v := self._communes.get(c.code)) is None:
+            v = self._communes[c.code] = View(url=url_of("commune", c.slug, self.lang), name=c.name)
+        return v
 
     def recognition(self, r: models.Recognition) -> View:
         """Return a recognition with its ``state`` on the build date: ``valid``, ``upcoming``,
@@ -133,7 +141,7 @@ class Views:
             state = "maybe_expired"
         else:
             state = "expired"
-        return View(stars=r.stars, date=r.date.value, precision=r.date.precision, year=r.date.year, decision=r.decision,
+        return dict(stars=r.stars, date=r.date.value, precision=r.date.precision, year=r.date.year, decision=r.decision,
                     batch=r.batch, criteria=r.criteria, kind=r.kind, score=r.score, state=state,
                     last_valid_day=r.last_valid_day, valid_until=r.valid_until)
 
@@ -146,7 +154,7 @@ class Views:
             v = self._cards[id(p)] = View(
                 url=self.url(p), name=p.name, summary=p.meta.summary or "", status=p.status, stars=p.stars,
                 badge=self.recognition(p.current or p.latest),
-                group=View(slug=group.slug, label=group.label) if group else None,
+                group=dict(slug=group.slug, label=group.label) if group else None,
                 commune=p.commune.name if p.commune else None,
                 cover=self.image(self.media.cover(p.photos)),
             )
@@ -173,7 +181,7 @@ class Views:
         return View(
             **self.entry_common(p), card=self.card(p), summary=meta.summary or "",
             group=self.card(p).group, producer=self.link(p.producer) if p.producer else None, commune=self.commune(p),
-            price=View(amount=meta.price.amount, unit=meta.price.unit) if meta.price else None,
+            price=dict(amount=meta.price.amount, unit=meta.price.unit) if meta.price else None,
             standards=list(meta.standards), where_to_buy=list(meta.where_to_buy), tags=list(meta.tags),
             contact=_contact(contact), current=self.recognition(p.current) if p.current else None,
             latest=self.recognition(p.latest), status=p.status,
@@ -196,7 +204,7 @@ class Views:
         """Return everything a commune page shows, with the former units it absorbed."""
         return View(
             **self.entry_common(c), summary=(c.meta.summary if c.meta else None) or "",
-            formed_from=[View(name=f.name, district=f.district, partial=f.partial) for f in c.commune.former],
+            formed_from=[dict(name=f.name, district=f.district, partial=f.partial) for f in c.commune.former],
             products=self.cards(c.products), producers=self.links(c.producers),
             crafts=self.links(c.crafts), fairs=self.links(c.fairs),
         )
@@ -228,10 +236,10 @@ class Views:
 
 def _former(meta: Any) -> View | None:
     former = getattr(meta, "former_address", None) if meta else None
-    return View(commune=former.commune, district=former.district) if former else None
+    return dict(commune=former.commune, district=former.district) if former else None
 
 
 def _contact(contact: models.Contact | None) -> View | None:
     if contact is None:
         return None
-    return View(phone=contact.phone, zalo=contact.zalo, email=contact.email, website=contact.website, facebook=contact.facebook)
+    return dict(phone=contact.phone, zalo=contact.zalo, email=contact.email, website=contact.website, facebook=contact.facebook)

@@ -24,7 +24,7 @@ import os
 import pickle
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +38,7 @@ LOCK_FILE = ".build.lock"
 MANIFESTS = Path(".cache") / "outputs"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-_MANIFEST_VERSION = 1
+_MANIFEST_VERSION = 2
 
 
 @contextmanager
@@ -66,14 +66,14 @@ class Item:
     hash of bytes), and exactly one of ``data`` (bytes), ``source`` (a file to link or copy)
     or ``page`` (something ``render`` turns into bytes) says where the content comes from."""
 
-    key: str
+    key: bytes
     data: bytes | None = None
-    source: Path | None = None
+    source: str | None = None
     page: Any = None
 
 
-#: path → (key, hash of bytes, size, mtime_ns, inode)
-Manifest = dict[str, tuple[str, str, int, int, int]]
+#: path → (key, hash of bytes, size, mtime_ns, inode); keys and hashes are 16 bytes.
+Manifest = dict[str, tuple[bytes, bytes, int, int, int]]
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -115,24 +115,30 @@ class Output:
 
     def manifest(self, folder: Path) -> Manifest | None:
         """Return the manifest of ``folder``, or None when it is unknown."""
+        return self.load(folder)[1]
+
+    def load(self, folder: Path) -> tuple[dict, Manifest | None]:
+        """Return ``(build facts, manifest)`` of ``folder`` (``({}, None)`` when unknown)."""
         path = self._manifest_path(folder)
         try:
-            version, data = pickle.loads(path.read_bytes()) if path else (None, None)
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
-            return None
-        return data if version == _MANIFEST_VERSION and isinstance(data, dict) else None
+            version, meta, data = pickle.loads(path.read_bytes()) if path else (None, None, None)
+        except (OSError, ValueError, EOFError, TypeError, pickle.UnpicklingError):
+            return {}, None
+        if version != _MANIFEST_VERSION or not isinstance(data, dict):
+            return {}, None
+        return meta, data
 
     def forget(self, folder: Path) -> None:
         """Drop ``folder``'s manifest: it is about to change (a killed build leaves it unknown)."""
         if (path := self._manifest_path(folder)) is not None:
             path.unlink(missing_ok=True)
 
-    def remember(self, folder: Path, manifest: Manifest) -> None:
-        """Record ``folder``'s manifest, atomically."""
+    def remember(self, folder: Path, manifest: Manifest, meta: dict | None = None) -> None:
+        """Record ``folder``'s manifest and the facts of the build that made it, atomically."""
         self.store.mkdir(parents=True, exist_ok=True)
         path = self._manifest_path(folder)
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps((_MANIFEST_VERSION, manifest), protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(pickle.dumps((_MANIFEST_VERSION, meta or {}, manifest), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, path)
 
     def prune_manifests(self) -> None:
@@ -144,6 +150,15 @@ class Output:
                     f.unlink(missing_ok=True)
 
 
+def up_to_date(output: Path, root: Path, stamp: str) -> dict | None:
+    """Return the facts of the build that made ``output`` if it was made from inputs with
+    this ``stamp`` and every file is still as recorded; else None."""
+    meta, live = Output(output, root).load(output) if output.is_dir() else ({}, None)
+    if live is None or meta.get("stamp") != stamp or len(verified(output, live)) != len(live):
+        return None
+    return {**meta, "files": len(live)}
+
+
 def verified(folder: Path, manifest: Manifest, paths: Any = None) -> Manifest:
     """Return the records of ``manifest`` (only ``paths``, when given) whose file still has
     the recorded size, modification time and inode."""
@@ -153,7 +168,7 @@ def verified(folder: Path, manifest: Manifest, paths: Any = None) -> Manifest:
         if rec is None:
             continue
         try:
-            st = os.lstat(folder / path)
+            st = os.lstat(os.path.join(folder, path))
         except OSError:
             continue
         if (st.st_size, st.st_mtime_ns, st.st_ino) == rec[2:]:
@@ -161,30 +176,24 @@ def verified(folder: Path, manifest: Manifest, paths: Any = None) -> Manifest:
     return good
 
 
-def _record(key: str, digest: str, target: Path) -> tuple[str, str, int, int, int]:
-    st = os.lstat(target)
-    return (key, digest, st.st_size, st.st_mtime_ns, st.st_ino)
-
-
 class SpareWriter:
-    """Writes files into the spare folder; picklable, so render workers write directly.
+    """Puts rendered bytes into the spare folder; picklable, so render workers write directly.
 
-    ``known`` maps a path to its ``(key, live record, spare record)``: the records it may
-    reuse when the bytes turn out equal.
+    Given the path's ``key`` and the live and spare records it may reuse, equal bytes are
+    kept (spare) or hard-linked (live) instead of written again.
     """
 
-    def __init__(self, live: Path, spare: Path, known: dict[str, tuple[str, Any, Any]]) -> None:
-        self.live, self.spare, self.known = live, spare, known
+    def __init__(self, live: Path, spare: Path) -> None:
+        self.live, self.spare = str(live), str(spare)
 
-    def __call__(self, path: str, data: bytes) -> tuple[str, str, int, int, int]:
-        """Put ``data`` at ``path`` in the spare (keep or link it when equal); return its record."""
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        key, live_rec, spare_rec = self.known.get(path, ("", None, None))
-        target = self.spare / path
+    def __call__(self, path: str, data: bytes, key: bytes, live_rec: Any, spare_rec: Any) -> tuple[bytes, bytes, int, int, int]:
+        """Put ``data`` at ``path``; return its record ``(key, hash, size, mtime_ns, inode)``."""
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        target = os.path.join(self.spare, path)
         if spare_rec and spare_rec[1] == digest:
             return (key, *spare_rec[1:])
         if live_rec and live_rec[1] == digest and verified(self.live, {path: live_rec}):
-            link(self.live / path, target)
+            link(os.path.join(self.live, path), target)
             return (key, *live_rec[1:])
         _replace(target)
         with open(target, "xb") as f:
@@ -192,16 +201,16 @@ class SpareWriter:
         return _record(key, digest, target)
 
 
-def _replace(target: Path) -> None:
+def _replace(target: str) -> None:
     """Make room for a new file at ``target``: never write into an existing file, which may
     share its inode with the live site."""
     try:
-        target.unlink()
+        os.unlink(target)
     except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
 
 
-def link(source: Path, target: Path) -> None:
+def link(source: str, target: str) -> None:
     """Hard-link ``source`` at ``target`` (copy where links are impossible)."""
     _replace(target)
     try:
@@ -211,76 +220,102 @@ def link(source: Path, target: Path) -> None:
         os.chmod(target, 0o644)
 
 
-def write_output(
-    output: Path, root: Path, items: dict[str, Item],
-    render: Callable[[list[Any], SpareWriter], dict[str, tuple]], trust: bool = False,
-) -> tuple[int, int]:
-    """Make ``output`` hold exactly ``items``, then swap it in. Returns ``(files in the site,
-    files written or linked)``; ``(n, 0)`` when nothing changed (nothing is touched then).
+def _record(key: bytes, digest: bytes, target: str) -> tuple[bytes, bytes, int, int, int]:
+    st = os.lstat(target)
+    return (key, digest, st.st_size, st.st_mtime_ns, st.st_ino)
 
-    ``render(pages, writer)`` renders the ``page`` items still to make and writes each
-    through ``writer``, returning ``{path: record}``. ``trust`` skips checking files against
-    the manifests (the preview server, which wrote them itself). Raises ``OSError`` on
-    disk problems and whatever ``render`` raises; ``output`` is then untouched.
+
+class Update:
+    """One build's update of the output: fed every file of the new site, it keeps what is
+    unchanged, brings the spare folder up to date with the rest, and swaps it in.
+
+    Nothing is touched until the first file that differs from the live site; when none
+    does (and the live files are as recorded), ``finish`` leaves everything as it was.
     Call it while holding the build lock.
     """
-    recover(output)
-    out = Output(output, root)
-    live = out.manifest(output) or {} if output.is_dir() else {}
-    if live and set(live) == set(items) and all(live[p][0] == it.key for p, it in items.items()):
-        if trust or len(verified(output, live)) == len(live):
-            return len(items), 0
-    spare = _prepare_spare(out, trust)
-    reusable = [p for p, it in items.items() if p in live and live[p][0] == it.key and (p not in spare or spare[p][0] != it.key)]
-    live_ok = live if trust else verified(output, live, reusable)
-    out.forget(out.spare)
-    for path in set(spare) - set(items):
-        (out.spare / path).unlink(missing_ok=True)
-    manifest, pages, changed = _fill_spare(out, items, spare, live_ok)
-    if pages:
-        known = {p.path: (items[p.path].key, live.get(p.path), spare.get(p.path)) for p in pages}
-        manifest.update(render(pages, SpareWriter(output, out.spare, known)))
-        changed += len(pages)
-    _remove_empty_dirs(out.spare, set(spare) - set(items))
-    out.remember(out.spare, manifest)
-    _swap(out)
-    out.prune_manifests()
-    return len(items), changed
 
+    def __init__(self, output: Path, root: Path, trust: bool = False) -> None:
+        recover(output)
+        self.out = Output(output, root)
+        self.trust = trust
+        self.live_meta, live = self.out.load(output) if output.is_dir() else ({}, None)
+        self.live: Manifest = live or {}
+        self.spare: Manifest | None = None
+        self.manifest: Manifest = {}
+        self.same: list[tuple[str, bytes]] = []
+        self.changed = 0
+        self.writer = SpareWriter(output, self.out.spare)
 
-def _prepare_spare(out: Output, trust: bool) -> Manifest:
-    """Return the spare folder's checked manifest; an unknown spare is emptied."""
-    spare = out.manifest(out.spare) if out.spare.is_dir() else None
-    if spare is None:
-        shutil.rmtree(out.spare, ignore_errors=True)
-        out.spare.mkdir(parents=True)
-        return {}
-    return spare if trust else verified(out.spare, spare)
+    def unchanged(self, path: str, key: bytes) -> bool:
+        """Return True (and remember it) if the live site has ``path`` with this key, and
+        the file is still as recorded (a file changed by hand is made again)."""
+        rec = self.live.get(path)
+        if rec is not None and rec[0] == key and (self.trust or verified(self.writer.live, {path: rec})):
+            self.same.append((path, key))
+            return True
+        return False
 
+    def _spare(self) -> Manifest:
+        """Return the spare folder's checked manifest, preparing the folder on first use
+        (an unknown spare is emptied; its manifest is dropped while it changes)."""
+        if self.spare is None:
+            known = self.out.manifest(self.out.spare) if self.out.spare.is_dir() else None
+            if known is None:
+                shutil.rmtree(self.out.spare, ignore_errors=True)
+                self.out.spare.mkdir(parents=True)
+                known = {}
+            self.spare = known if self.trust else verified(self.out.spare, known)
+            self.out.forget(self.out.spare)
+        return self.spare
 
-def _fill_spare(out: Output, items: dict[str, Item], spare: Manifest, live: Manifest) -> tuple[Manifest, list[Any], int]:
-    """Keep, link or write every item that is not a page to render; return the manifest so
-    far, the pages still to render, and how many files were written or linked."""
-    manifest: Manifest = {}
-    pages, changed = [], 0
-    for path, item in items.items():
-        target = out.spare / path
+    def put(self, path: str, item: Item) -> None:
+        """Bring ``path`` in the spare to ``item`` (bytes or a file to link)."""
+        spare = self._spare()
         if path in spare and spare[path][0] == item.key:
-            manifest[path] = spare[path]
-        elif path in live and live[path][0] == item.key:
-            link(out.live / path, target)
-            manifest[path] = live[path]
-            changed += 1
-        elif item.page is not None:
-            pages.append(item.page)
-        elif item.data is not None:
-            manifest[path] = SpareWriter(out.live, out.spare, {path: (item.key, live.get(path), None)})(path, item.data)
-            changed += 1
+            self.manifest[path] = spare[path]
+            return
+        self.changed += 1
+        if item.data is not None:
+            self.manifest[path] = self.writer(path, item.data, item.key, None, spare.get(path))
         else:
+            target = os.path.join(self.writer.spare, path)
             link(item.source, target)
-            manifest[path] = _record(item.key, item.key, target)
-            changed += 1
-    return manifest, pages, changed
+            self.manifest[path] = _record(item.key, item.key, target)
+
+    def page_target(self, path: str) -> tuple[Any, Any]:
+        """Return the live and spare records a page about to be rendered may reuse."""
+        return self.live.get(path), self._spare().get(path)
+
+    def rendered(self, path: str, record: tuple) -> None:
+        """Record a page the renderer wrote (or kept, or linked) through ``writer``."""
+        self.manifest[path] = record
+        self.changed += 1
+
+    def finish(self, meta: dict | None = None) -> tuple[int, int]:
+        """Complete the spare with the unchanged files, delete what is no longer produced,
+        and swap it in; ``meta`` (facts of this build) is kept with the manifest. Returns
+        ``(files in the site, files written or linked)``."""
+        count = len(self.same) + len(self.manifest)
+        if self.spare is None and count == len(self.live):  # every file is the live one
+            if meta is not None and meta != self.live_meta:
+                self.out.remember(self.out.live, self.live, meta)
+            return count, 0
+        spare = self._spare()
+        for path, key in self.same:
+            if path in spare and spare[path][0] == key:
+                self.manifest[path] = spare[path]
+            else:
+                link(os.path.join(self.writer.live, path), os.path.join(self.writer.spare, path))
+                self.manifest[path] = self.live[path]
+                self.changed += 1
+        stale = set(spare) - set(self.manifest)
+        for path in stale:
+            os.unlink(os.path.join(self.writer.spare, path))
+        _remove_empty_dirs(self.out.spare, stale)
+        self.out.remember(self.out.spare, self.manifest, meta)
+        _swap(self.out)
+        self.out.prune_manifests()
+        return count, self.changed
 
 
 def _remove_empty_dirs(folder: Path, deleted: set[str]) -> None:

@@ -27,6 +27,7 @@ from ..errors import ContentError, rel
 from ..kinds import KINDS, section
 from ..models import Image, Photo
 from ..vietnamese import format_date_range, slugify
+from ..parallel import context
 from . import cards, photos, qr
 
 CACHE_DIR = Path(".cache") / "media"
@@ -146,6 +147,7 @@ def run_media(site: Any, root: Path, workers: int | None = None,
     images, problems = shot.images, shot.problems
     jobs, cards_, qr_, files = [], {}, {}, dict(shot.files)
     fonts = _digest(*(b for b in ((root / "assets" / f).read_bytes() for f in (cards.FONT_REGULAR, cards.FONT_BOLD))))
+    cache_str = str(cache)
     for node in site.nodes():
         spec = KINDS[node.kind]
         if spec.qr:
@@ -153,13 +155,13 @@ def run_media(site: Any, root: Path, workers: int | None = None,
             name = f"qr-{_digest(qr.QR_VERSION, url, node.name)}.svg"
             qr_[(node.kind, node.slug)] = node.url + "qr.svg"
             files[node.url.lstrip("/") + "qr.svg"] = name
-            jobs.append(Job("qr", name, qr.make_qr, (url, f"QR: {node.name}", str(cache / name)), node.url))
+            jobs.append(Job("qr", name, qr.make_qr, (url, f"QR: {node.name}", os.path.join(cache_str, name)), node.url))
         if spec.card:
             card = _card_spec(node, site.config.title, media_cover(node, images))
             name = f"the-{section(node.kind)}-{node.slug}-{_digest(cards.CARD_VERSION, repr(card), fonts)}.{card.extension}"
             cards_[(node.kind, node.slug)] = Picture(f"/{OUTPUT_DIR}/{name}", cards.WIDTH, cards.HEIGHT, node.name)
             files[f"{OUTPUT_DIR}/{name}"] = name
-            jobs.append(Job("card", name, cards.render_card, (card, str(root / "assets"), str(cache), str(cache / name)), node.url))
+            jobs.append(Job("card", name, cards.render_card, (card, str(root / "assets"), cache_str, os.path.join(cache_str, name)), node.url))
     todo = [j for j in jobs if j.key not in existing]
     _results, failed = run_jobs(todo, workers)
     if failed:  # only a programming error can get here: fonts, URLs and texts are ours
@@ -303,7 +305,7 @@ def run_jobs(jobs: list[Job], workers: int | None = None,
             progress(done, len(jobs))
 
     if n > 1:
-        with ProcessPoolExecutor(max_workers=n) as pool:
+        with ProcessPoolExecutor(max_workers=n, mp_context=context()) as pool:
             for items in pool.map(_run_batch, batches):
                 collect(items)
     else:

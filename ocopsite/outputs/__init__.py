@@ -3,7 +3,6 @@ built per page by the planner (``structured``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from ..i18n import _
@@ -17,9 +16,9 @@ FAIRS_CALENDAR = "fairs.ics"
 CALENDAR_FILE = "lich.ics"
 
 
-def machine_outputs(site: Any, pages: Iterable[Any]) -> dict[str, bytes]:
+def machine_outputs(site: Any, sitemap: list[tuple[str, Any]]) -> dict[str, bytes]:
     """Return ``{output path: bytes}`` of the feed, the calendars, the sitemap(s) and
-    robots.txt; ``pages`` are the planned page specs (the sitemap lists the indexed ones)."""
+    robots.txt; ``sitemap`` lists the indexed pages as ``(URL path, lastmod or None)``."""
     config = site.config
     base = config.base_url
 
@@ -32,7 +31,6 @@ def machine_outputs(site: Any, pages: Iterable[Any]) -> dict[str, bytes]:
     }
     for f in site.fairs:
         files[url_of("fair", f.slug).lstrip("/") + CALENDAR_FILE] = calendar([f], canonical, f.name, base)
-    urls = [(base + p.url.lstrip("/"), p.data.page.lastmod) for p in pages if p.data.page.indexed]
-    files.update(sitemaps(urls, base))
+    files.update(sitemaps([(base + url.lstrip("/"), lastmod) for url, lastmod in sitemap], base))
     files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n".encode()
     return files

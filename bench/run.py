@@ -1,0 +1,193 @@
+"""National-scale benchmark: a synthetic site of N products, our build against Hugo's.
+
+    python bench/run.py --products 16000 [--producers 5000] [--images 0] [--rounds 3]
+                        [--dir /tmp/ocop-bench] [--json bench/results.json] [--no-hugo]
+
+Makes the synthetic site (``bench/synth.py``) in a temporary folder, then measures, each
+round in this order and interleaved with Hugo (when ``hugo`` is on the PATH) on the same
+product Markdown:
+
+- ``cold (empty cache)``: no ``output/``, no ``.cache/`` (photos, cards, QR codes all made);
+- ``cold (media cache warm)``: no ``output/``, ``.cache/media`` kept (what CI does with a
+  restored cache);
+- ``no-change``: the same build again;
+- ``one edit (first)``: one product's story edited (the first build after a cold one also
+  fills the spare output folder, see ``ocopsite/writer.py``);
+- ``one edit``: another edit (the steady state of an editor's day);
+- ``check``;
+- ``hugo cold``: ``hugo`` into an empty ``public/``.
+
+Each figure is the wall time and the peak memory of the whole process tree (the sum of the
+resident memory of the build and its worker processes, sampled every 20 ms), as the median
+over rounds. Prints a table with ours/Hugo ratios and writes JSON. Not a test: timings
+depend on the machine; the README gives the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.synth import make_hugo_site, make_site  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parent.parent
+NOW = "2026-11-30"
+
+
+def _tree_rss(pid: int) -> int:
+    """Return the summed resident memory (bytes) of ``pid`` and its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo += children.get(p, [])
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def measure(cmd: list[str], cwd: Path) -> dict:
+    """Run ``cmd``; return wall seconds, peak tree RSS (MB) and the exit code."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if proc.returncode not in (0,):
+        print(f"  ! {' '.join(cmd[-3:])} exited {proc.returncode}: {err.decode()[-500:]}", file=sys.stderr)
+    return {"seconds": round(wall, 3), "peak_mb": round(peak[0] / 2**20, 1), "code": proc.returncode}
+
+
+def ours(site: Path, *args: str) -> list[str]:
+    return [sys.executable, str(PROJECT / "build.py"), *args, "--root", str(site), "--now", NOW]
+
+
+def _edit(site: Path, slug: str, n: int) -> None:
+    index = site / "content/products" / slug / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + f"\nMột dòng sửa số {n}.\n", encoding="utf-8")
+
+
+def _output_size(folder: Path) -> dict:
+    kinds: dict[str, list[int]] = {}
+    for p in folder.rglob("*"):
+        if p.is_file():
+            kind = {"html": "pages", "svg": "qr codes" if p.name.endswith("qr.svg") or "/qr" in p.name else "svg"}.get(p.suffix[1:], None)
+            if kind is None:
+                kind = "share cards" if p.name.startswith("the-") else "photos" if p.parent.name == "anh" else "data"
+            kinds.setdefault(kind, []).append(p.stat().st_size)
+    return {k: {"files": len(v), "bytes": sum(v)} for k, v in sorted(kinds.items())}
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Make the site and run every round; return the results."""
+    base = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="ocop-bench-"))
+    site, hugo_site = base / "site", base / "hugo"
+    shutil.rmtree(base, ignore_errors=True)
+    t = time.perf_counter()
+    made = make_site(site, args.products, args.producers, args.images)
+    print(f"synthetic site: {args.products} products, {args.producers} producers, {args.images} photos "
+          f"in {site} ({time.perf_counter() - t:.1f} s)", flush=True)
+    hugo = shutil.which("hugo") if not args.no_hugo else None
+    if hugo:
+        make_hugo_site(site, hugo_site)
+    edited = made["products"][len(made["products"]) // 2] if made["products"] else "cu-do-thanh-dat"
+    rounds: dict[str, list[dict]] = {}
+    for n in range(args.rounds):
+        steps = [
+            ("cold (empty cache)", lambda: [shutil.rmtree(site / d, ignore_errors=True) for d in ("output", ".output.spare", ".cache")], ours(site, "build")),
+            ("cold (media cache warm)", lambda: [shutil.rmtree(site / d, ignore_errors=True) for d in ("output", ".output.spare", ".cache/outputs")], ours(site, "build")),
+            ("no-change", lambda: None, ours(site, "build")),
+            ("one edit (first)", lambda: _edit(site, edited, 2 * n), ours(site, "build")),
+            ("one edit", lambda: _edit(site, edited, 2 * n + 1), ours(site, "build")),
+            ("check", lambda: None, ours(site, "check")),
+        ]
+        if hugo:
+            steps.append(("hugo cold", lambda: [shutil.rmtree(hugo_site / d, ignore_errors=True) for d in ("public", "resources")],
+                          [hugo, "--quiet", "-s", str(hugo_site), "-d", str(hugo_site / "public")]))
+        for name, prepare, cmd in steps:
+            prepare()
+            result = measure(cmd, site)
+            rounds.setdefault(name, []).append(result)
+            print(f"round {n + 1}: {name:<26} {result['seconds']:8.2f} s {result['peak_mb']:8.1f} MB", flush=True)
+    summary = {name: {"seconds": statistics.median(r["seconds"] for r in rs), "peak_mb": statistics.median(r["peak_mb"] for r in rs),
+                      "all_seconds": [r["seconds"] for r in rs]} for name, rs in rounds.items()}
+    output = {"products": args.products, "producers": args.producers, "images": args.images, "rounds": args.rounds,
+              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+              "results": summary, "output": _output_size(site / "output"),
+              "hugo_output": _output_size(hugo_site / "public") if hugo else None}
+    if not args.keep:
+        shutil.rmtree(base, ignore_errors=True)
+    return output
+
+
+def report(results: dict) -> str:
+    """Return the results as a Markdown table, with ratios to Hugo's cold build."""
+    hugo = results["results"].get("hugo cold", {}).get("seconds")
+    lines = [f"{results['products']:,} products, {results['producers']:,} producers, {results['images']} photos; "
+             f"medians of {results['rounds']} rounds, {results['machine']['cpus']} cores", "",
+             "| build | wall time | peak memory | ours / Hugo cold |", "| --- | --- | --- | --- |"]
+    for name, r in results["results"].items():
+        ratio = f"{r['seconds'] / hugo:.2f}×" if hugo and name != "hugo cold" else ""
+        lines.append(f"| {name} | {r['seconds']:.2f} s | {r['peak_mb']:.0f} MB | {ratio} |")
+    lines += ["", "| output | files | MB | KB per product |", "| --- | --- | --- | --- |"]
+    for kind, v in results["output"].items():
+        lines.append(f"| {kind} | {v['files']:,} | {v['bytes'] / 1e6:.1f} | {v['bytes'] / 1e3 / results['products']:.1f} |")
+    total = sum(v["bytes"] for v in results["output"].values())
+    lines.append(f"| all | {sum(v['files'] for v in results['output'].values()):,} | {total / 1e6:.1f} | {total / 1e3 / results['products']:.1f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--products", type=int, default=16000)
+    parser.add_argument("--producers", type=int, default=None, help="default: products / 3.2 (5,000 for 16,000)")
+    parser.add_argument("--images", type=int, default=0, help="products that get a generated photo")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--dir", help="work folder (default: a new temporary folder)")
+    parser.add_argument("--json", default=str(PROJECT / "bench" / "results.json"))
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--no-hugo", action="store_true")
+    args = parser.parse_args()
+    args.producers = args.producers or max(30, round(args.products / 3.2))
+    results = run(args)
+    Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print()
+    print(report(results))
+
+
+if __name__ == "__main__":
+    main()
