@@ -108,7 +108,7 @@ def load_site(root: Path, today: dt.date, base_url: str | None = None, fail: boo
 
     ``cache``: True reads page bundles through ``.cache/entries/`` and saves it; False
     neither reads nor writes it; ``"read"`` reads it without saving (``check``); or a
-    ``ReadCache`` kept by the caller (the preview server keeps one in memory).
+    ``Session``, whose entry cache stays in memory (the preview server).
     """
     from . import code_version
     from .geography import load_geography
@@ -116,11 +116,11 @@ def load_site(root: Path, today: dt.date, base_url: str | None = None, fail: boo
     from .site import assemble
 
     config = load_config(root, {"base_url": base_url})
+    salt = f"{code_version()}\0{config.max_content_bytes}\0{config.images.model_dump_json()}"
     if cache is True or cache == "read":
-        salt = f"{code_version()}\0{config.max_content_bytes}\0{config.images.model_dump_json()}"
         store = ReadCache(root / ".cache" / "entries", salt)
     else:
-        store = cache or None
+        store = cache.cache(salt) if isinstance(cache, Session) else None
     entries, problems, broken = read_content(root, config.max_content_bytes, config.images, store)
     if cache is True:
         store.save()
@@ -147,6 +147,22 @@ def check(root: Path, today: dt.date) -> list[ContentError]:
     return sorted(problems + inspect_photos(site, root))
 
 
+class Session:
+    """What a long-running process (the preview server) keeps between its builds: the
+    parsed entries, in memory. Its builds trust ``output/`` to be as it wrote it."""
+
+    def __init__(self) -> None:
+        self.caches: dict[str, Any] = {}
+
+    def cache(self, salt: str) -> Any:
+        """Return the in-memory entry cache for this code version and settings."""
+        from .reader import ReadCache
+
+        if salt not in self.caches:
+            self.caches = {salt: ReadCache(None, salt)}
+        return self.caches[salt]
+
+
 def build(
     root: Path,
     today: dt.date,
@@ -155,19 +171,21 @@ def build(
     progress: Callable[[int, int], None] | None = None,
     lock_wait: float = 60.0,
     workers: int | None = None,
+    session: Session | None = None,
 ) -> BuildResult:
     """Build the site of the project at ``root`` into ``output`` (default ``root/output``).
 
     Raises ``BuildError`` listing every problem; ``output`` is then left as it was. One
     build of a project runs at a time: a second one waits for the lock (``lock_wait``
     seconds at most). ``workers`` caps the processes used (default: one per core); the
-    output is the same whatever it is.
+    output is the same whatever it is. A ``session`` keeps parsed entries in memory from
+    one build to the next (the preview server).
     """
     from .writer import build_lock
 
     root = root.resolve()
     with build_lock(root, lock_wait), _gc_paused():
-        return _build(root, today, base_url, output or root / "output", progress, workers)
+        return _build(root, today, base_url, output or root / "output", progress, workers, session)
 
 
 @contextmanager
@@ -197,18 +215,18 @@ class _Laps(dict):
 
 
 def _build(root: Path, today: dt.date, base_url: str | None, output: Path,
-           progress: Callable[[int, int], None] | None, workers: int | None) -> BuildResult:
+           progress: Callable[[int, int], None] | None, workers: int | None, session: Session | None) -> BuildResult:
     from .media import inspect_photos, prune, run_media
     from .plan import plan
 
     from .writer import up_to_date
 
     laps = _Laps()
-    stamp = inputs_stamp(root, today, base_url)
-    if (done := up_to_date(output, root, stamp)) is not None:  # nothing to read, plan or write
+    stamp = None if session else inputs_stamp(root, today, base_url)
+    if stamp and (done := up_to_date(output, root, stamp)) is not None:  # nothing to read, plan or write
         laps.lap("stamp")
         return BuildResult(None, done["files"], 0, done["warnings"], done["summary"], 0, done["media"], dict(laps))
-    site, problems = load_site(root, today, base_url, fail=False)
+    site, problems = load_site(root, today, base_url, fail=False, cache=session or True)
     if any(p.is_error for p in problems):  # report photo problems in the same run
         raise BuildError(problems + inspect_photos(site, root))
     laps.lap("read+assemble")
@@ -217,7 +235,7 @@ def _build(root: Path, today: dt.date, base_url: str | None, output: Path,
     _fail_on_errors(problems)
     laps.lap("media")
     meta = {"stamp": stamp, "warnings": problems, "summary": summarise(site), "media": media.made + media.reused}
-    files, written = write_site(site, media, plan(site, media), root, output, workers, meta=meta)
+    files, written = write_site(site, media, plan(site, media), root, output, workers, trust=session is not None, meta=meta)
     prune(root, media)
     laps.lap("plan+render+write")
     return BuildResult(site, files, written, problems, meta["summary"], media.made, media.reused, dict(laps))

@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from .i18n import translations
+from .i18n import ConstantTranslations, translations
 from .outputs import CALENDAR_FILE, FAIRS_CALENDAR, FEED_FILE
 from .parallel import context
 from .plan import PageSpec
@@ -119,7 +120,8 @@ class Setup:
 
 
 class Renderer:
-    """A Jinja environment with the helpers and filters templates use."""
+    """A Jinja environment for one language, with the filters templates use (``url``,
+    ``abs_url``, ``asset``, ``markdown``, dates, numbers) and a cache of product cards."""
 
     def __init__(self, setup: Setup) -> None:
         from .vietnamese import format_date, format_date_range, format_number, format_vnd
@@ -131,20 +133,22 @@ class Renderer:
             loader=jinja2.FileSystemLoader(setup.templates),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
-            extensions=["jinja2.ext.i18n"],
+            extensions=["jinja2.ext.i18n", ConstantTranslations],
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.install_gettext_translations(translations(config.lang), newstyle=True)  # type: ignore[attr-defined]
+        self.env.install_gettext_translations(translations(config.lang), newstyle=False)  # type: ignore[attr-defined]
         hosts = frozenset(config.video_hosts)
         self.env.filters.update(
             date=format_date, date_range=format_date_range, number=format_number, vnd=format_vnd,
             markdown=lambda text: render_markdown(text, self.base_path, hosts),
+            url=self.url, abs_url=self.abs_url, asset=self.asset,
         )
         self.env.globals.update(
-            config=config, url=self.url, abs_url=self.abs_url, asset=self.asset,
+            config=config, card=self.card,
             feed_file=FEED_FILE, fairs_calendar=FAIRS_CALENDAR, calendar_file=CALENDAR_FILE,
         )
+        self._cards: dict[tuple[str, bool], Markup] = {}
 
     def url(self, path: str) -> str:
         """Return a site-relative path under the base path."""
@@ -157,6 +161,15 @@ class Renderer:
     def asset(self, name: str) -> str:
         """Return the published URL of an asset; raises ``KeyError`` for unknown ones."""
         return self.base_path + "assets/" + self.setup.assets[name]
+
+    def card(self, product: View, eager: bool = False) -> Markup:
+        """Return a product card's HTML (the ``product_card`` macro), made once per card:
+        the same card shows on list, producer, commune and sibling pages."""
+        key = (product.digest(), eager)
+        if (html := self._cards.get(key)) is None:
+            macro = self.env.get_template("partials/macros.html").module.product_card  # type: ignore[attr-defined]
+            html = self._cards[key] = Markup(macro(product, eager))
+        return html
 
     def render(self, spec: PageSpec) -> bytes:
         """Render one page to UTF-8 bytes."""
@@ -277,34 +290,54 @@ class PagePool:
         self.pending: Batch = []
         self.futures: collections.deque = collections.deque()
         self.pool: ProcessPoolExecutor | None = None
+        self.broken = False
         self.batch = 64
 
-    def submit(self, spec: PageSpec, key: str, live_rec: Any, spare_rec: Any) -> list[tuple[str, Any]]:
+    def submit(self, spec: PageSpec, key: bytes, live_rec: Any, spare_rec: Any) -> list[tuple[str, Any]]:
         """Queue one page; returns the results of batches that finished meanwhile."""
         self.pending.append((spec, key, live_rec, spare_rec))
-        if self.pool is None and self.workers > 1 and len(self.pending) >= POOL_THRESHOLD:
+        if self.pool is None and not self.broken and self.workers > 1 and len(self.pending) >= POOL_THRESHOLD:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=context(), initializer=_init_worker, initargs=(self.setup, self.write))
         if self.pool is not None and len(self.pending) >= self.batch:
-            self.futures.append(self.pool.submit(_render_batch, self.pending))
+            self._send(self.pending)
             self.pending = []
         done = []
-        while self.futures and (self.futures[0].done() or len(self.futures) > 3 * self.workers):
-            done += self.futures.popleft().result()
+        while self.futures and (self.futures[0][0] is None or self.futures[0][0].done() or len(self.futures) > 3 * self.workers):
+            done += self._result()
         return done
+
+    def _send(self, batch: Batch) -> None:
+        if self.pool is None:
+            self.futures.append((None, batch))
+        else:
+            self.futures.append((self.pool.submit(_render_batch, batch), batch))
+
+    def _result(self) -> list[tuple[str, Any]]:
+        """Return the oldest batch's results; if the workers died (killed, out of memory,
+        or a ``__main__`` they cannot import), render it and every later batch here."""
+        future, batch = self.futures.popleft()
+        if future is not None:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                self.broken = True
+                self.pool.shutdown(cancel_futures=True)
+                self.pool = None
+                self.futures = collections.deque((None, b) for _f, b in self.futures)
+        _init_worker(self.setup, self.write)
+        return _render_batch(batch)
 
     def close(self) -> list[tuple[str, Any]]:
         """Render what is left; return the remaining results and stop the workers."""
         try:
-            if self.pool is None:
-                _init_worker(self.setup, self.write)
-                return _render_batch(self.pending)
             if self.pending:
-                self.futures.append(self.pool.submit(_render_batch, self.pending))
+                self._send(self.pending)
+                self.pending = []
             done = []
             while self.futures:
-                done += self.futures.popleft().result()
+                done += self._result()
             return done
         finally:
-            self.pending = []
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
+                self.pool = None

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 from pathlib import Path
 
 from .errors import BuildError, ContentError, summary_line
@@ -25,6 +26,8 @@ from .errors import BuildError, ContentError, summary_line
 WATCHED = ("content", "templates", "assets", "site_config.yaml")
 _CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
 QUIET_SECONDS = 0.3  # a burst of saves closer together than this is one rebuild
+#: watchdog events that change a file (not "opened", "closed_no_write": reads).
+_CHANGING = {"created", "modified", "deleted", "moved", "closed"}
 
 
 class PreviewState:
@@ -124,7 +127,8 @@ class PreviewApp:
 
 
 def _snapshot(root: Path) -> dict[str, float]:
-    """Return the modification time of every watched source file."""
+    """Return the modification time of every watched source file (used when no watcher
+    reports changes, as in tests that call a ``Rebuilder`` directly)."""
     seen: dict[str, float] = {}
     for name in WATCHED:
         top = root / name
@@ -137,17 +141,70 @@ def _snapshot(root: Path) -> dict[str, float]:
     return seen
 
 
+class Changes:
+    """Source changes reported by the operating system (watchdog: inotify, FSEvents,
+    ReadDirectoryChangesW): a counter and the time of the last one, so a burst of saves,
+    40 folders copied in at once or a ``git pull`` is seen whole, however many files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.version = 0
+        self.last = 0.0
+        self.cond = threading.Condition()
+
+    def dispatch(self, event: object) -> None:
+        """Count one watchdog event if it touches a source file (the observer calls this)."""
+        if getattr(event, "event_type", "") not in _CHANGING:  # reads (the build's own) are no change
+            return
+        paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
+        if any(p and _is_source(self.root, os.fsdecode(p)) for p in paths):
+            with self.cond:
+                self.version += 1
+                self.last = time.monotonic()
+                self.cond.notify_all()
+
+    def wait_for_change(self, seen: int) -> int:
+        """Block until the counter passes ``seen``; return it."""
+        with self.cond:
+            while self.version == seen:
+                self.cond.wait()
+            return self.version
+
+    def wait_quiet(self, quiet: float = QUIET_SECONDS, limit: float = 5.0) -> int:
+        """Wait until no change came for ``quiet`` seconds (at most ``limit``); return the counter."""
+        started = time.monotonic()
+        with self.cond:
+            while time.monotonic() - started < limit:
+                left = quiet - (time.monotonic() - self.last)
+                if left <= 0:
+                    break
+                self.cond.wait(left)
+            return self.version
+
+
 class Rebuilder:
     """Rebuild after changes: wait until saves stop, build once, repeat if sources changed
-    during the build. Runs one rebuild at a time."""
+    during the build. Runs one rebuild at a time, with a warm ``Session`` (entries parsed
+    once stay in memory). ``on_done`` is called after each rebuild (the browser reload)."""
 
-    def __init__(self, root: Path, today: dt.date | None, base_url: str, state: PreviewState) -> None:
+    def __init__(self, root: Path, today: dt.date | None, base_url: str, state: PreviewState,
+                 changes: Changes | None = None, on_done: Callable[[], None] | None = None) -> None:
+        from .pipeline import Session
+
         self.root, self.today, self.base_url, self.state = root, today, base_url, state
+        self.changes, self.on_done = changes, on_done
+        self.session = Session()
         self.builds = 0
+        self.last_seconds = 0.0
         self._running = threading.Lock()
 
-    def wait_quiet(self, quiet: float = QUIET_SECONDS, limit: float = 5.0) -> dict[str, float]:
+    def _mark(self) -> object:
+        return self.changes.version if self.changes else _snapshot(self.root)
+
+    def wait_quiet(self, quiet: float = QUIET_SECONDS, limit: float = 5.0) -> object:
         """Wait until no watched file changed for ``quiet`` seconds (at most ``limit``)."""
+        if self.changes:
+            return self.changes.wait_quiet(quiet, limit)
         before, started = _snapshot(self.root), time.monotonic()
         while time.monotonic() - started < limit:
             time.sleep(quiet)
@@ -158,36 +215,71 @@ class Rebuilder:
         return before
 
     def __call__(self) -> None:
-        """Rebuild (the livereload task)."""
-        from .pipeline import build, resolve_today
-
+        """Rebuild until the sources are the ones built."""
         with self._running:
             while True:
-                sources = self.wait_quiet() if self.builds else _snapshot(self.root)
+                sources = self.wait_quiet() if self.builds else self._mark()
                 self.builds += 1
-                try:
-                    result = build(self.root, self.today or resolve_today(), self.base_url)
-                except BuildError as exc:
-                    self._record(exc.problems, None)
-                    print(exc.report(), file=sys.stderr)
-                    print("rebuild failed; the browser shows the errors", file=sys.stderr)
-                except Exception as exc:  # the preview must survive anything a rebuild throws
-                    self._record([], f"{type(exc).__name__}: {exc}")
-                    print(f"rebuild crashed: {exc!r}", file=sys.stderr)
-                else:
-                    self._record(result.warnings, None)
-                    print(f"rebuilt {result.files} files; {summary_line(result.warnings)}", flush=True)
-                if _snapshot(self.root) == sources:
+                self._build_once()
+                if self.on_done:
+                    self.on_done()
+                if self._mark() == sources:
                     return
+
+    def _build_once(self) -> None:
+        from .pipeline import build, resolve_today
+
+        started = time.perf_counter()
+        try:
+            result = build(self.root, self.today or resolve_today(), self.base_url, session=self.session)
+        except BuildError as exc:
+            self._record(exc.problems, None)
+            print(exc.report(), file=sys.stderr)
+            print("rebuild failed; the browser shows the errors", file=sys.stderr)
+        except Exception as exc:  # the preview must survive anything a rebuild throws
+            self._record([], f"{type(exc).__name__}: {exc}")
+            print(f"rebuild crashed: {exc!r}", file=sys.stderr)
+        else:
+            self._record(result.warnings, None)
+            self.last_seconds = time.perf_counter() - started
+            print(f"rebuilt in {self.last_seconds:.2f} s: {result.written} files written; {summary_line(result.warnings)}", flush=True)
 
     def _record(self, problems: list[ContentError], crash: str | None) -> None:
         with self.state.lock:
             self.state.problems, self.state.crash = sorted(problems), crash
 
 
+class _Reloads:
+    """livereload's watcher, told that changes are watched here (``Changes``): it never
+    polls, and browsers reload when ``now()`` is called after a rebuild, whatever the time
+    since the last reload (livereload ignores changes within 3 s of one)."""
+
+    def __init__(self) -> None:
+        from livereload.watcher import Watcher
+
+        class Quiet(Watcher):
+            def start(self, callback: Callable) -> bool:
+                return True  # no polling: ``Changes`` reports changes
+
+            def examine(self) -> tuple[None, None]:
+                return None, None
+
+        self.watcher = Quiet()
+        self.watcher.watch("ocopsite")  # a task, so livereload does not watch the folder itself
+        self.loop = None
+
+    def now(self) -> None:
+        """Ask every connected browser to reload (from any thread)."""
+        from livereload.handlers import LiveReloadHandler
+
+        if self.loop is not None:
+            self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+
+
 def serve(root: Path, today: dt.date | None, host: str, port: int, base_url: str | None) -> int:
     """Serve until interrupted. Returns the exit code."""
     from livereload import Server
+    from tornado.ioloop import IOLoop
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {host} makes the preview reachable from other computers", file=sys.stderr)
@@ -198,18 +290,51 @@ def serve(root: Path, today: dt.date | None, host: str, port: int, base_url: str
     except OSError as exc:
         print(f"error: cannot listen on {host}:{port} ({exc.strerror}); try another port with --port {port + 1}", file=sys.stderr)
         return 2
-    state = PreviewState()
-    rebuild = Rebuilder(root, today, local, state)
+    state, changes, reloads = PreviewState(), Changes(root), _Reloads()
+    rebuild = Rebuilder(root, today, local, state, changes, reloads.now)
     rebuild()
     output = root / "output"
     output.mkdir(exist_ok=True)
-    server = Server(app=PreviewApp(output, state))
-    # One task for all sources, so a change touching several folders rebuilds once.
-    server.watcher.ignore_dirs("output", ".cache", ".git", "__pycache__", "node_modules")
-    server.watch(str(root), rebuild, delay=0.1, ignore=lambda p: not _is_source(root, p))
+    observer = _observer(root, changes)
+    threading.Thread(target=_rebuild_forever, args=(rebuild, changes), daemon=True).start()
+    server = Server(app=PreviewApp(output, state), watcher=reloads.watcher)
+    reloads.loop = IOLoop.current()
     print(f"serving {local} (Ctrl+C to stop)", flush=True)
-    server.serve(root=str(output), host=host, port=port, open_url_delay=None)
+    try:
+        server.serve(root=str(output), host=host, port=port, open_url_delay=None)
+    finally:
+        observer.stop()
     return 0
+
+
+def _observer(root: Path, changes: Changes) -> Any:
+    """Start watching the sources: the source folders, and the config in the project folder
+    (not ``output/`` or ``.cache/``, which the build writes). Where the system's watches run
+    out (Linux allows 8,192 folders by default on older systems), poll instead."""
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    for kind in (Observer, PollingObserver):
+        observer = kind()
+        try:
+            for name in WATCHED[:-1]:
+                if (root / name).is_dir():
+                    observer.schedule(changes, str(root / name), recursive=True)
+            observer.schedule(changes, str(root), recursive=False)
+            observer.start()
+            return observer
+        except OSError as exc:
+            print(f"note: cannot watch the files ({exc}); checking them for changes every second instead", file=sys.stderr)
+    raise RuntimeError("no file watcher could start")
+
+
+def _rebuild_forever(rebuild: Rebuilder, changes: Changes) -> None:
+    """Rebuild whenever sources change (the preview's background thread)."""
+    seen = changes.version
+    while True:
+        seen = changes.wait_for_change(seen)
+        rebuild()
+        seen = changes.version
 
 
 def _is_source(root: Path, path: str) -> bool:

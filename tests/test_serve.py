@@ -155,3 +155,89 @@ def test_serve_process_rebuilds_shows_errors_and_recovers(small_site: Path) -> N
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+class LiveReloadClient:
+    """A browser's live-reload connection (livereload's protocol over a WebSocket), in a
+    thread of its own; ``reloads`` counts the reload messages received."""
+
+    def __init__(self, port: int) -> None:
+        import asyncio
+        import json
+
+        from tornado.websocket import websocket_connect
+
+        self.reloads = 0
+        self.ready = threading.Event()
+
+        async def talk() -> None:
+            ws = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+            await ws.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+            await ws.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/", "plugins": {}}))
+            self.ready.set()
+            while (message := await ws.read_message()) is not None:
+                if json.loads(message).get("command") == "reload":
+                    self.reloads += 1
+
+        threading.Thread(target=lambda: asyncio.run(talk()), daemon=True).start()
+        assert self.ready.wait(10), "the live-reload connection did not open"
+
+
+def _serve(site: Path) -> tuple[subprocess.Popen, str, int]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(site), "--port", str(port), "--now", "2026-11-30"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True).start()
+    base = f"http://127.0.0.1:{port}"
+
+    def up():
+        try:
+            return _get(base + "/")
+        except OSError:
+            return None
+
+    _wait_for(up)
+    proc.lines = lines  # type: ignore[attr-defined]
+    return proc, base, port
+
+
+def test_copying_many_folders_at_once_is_one_rebuild_and_one_reload(small_site: Path) -> None:
+    proc, base, port = _serve(small_site)
+    try:
+        client = LiveReloadClient(port)
+        rebuilt = lambda: [line for line in proc.lines if line.startswith("rebuilt")]  # noqa: E731
+        before = len(rebuilt())
+        template = (small_site / "content/products/keo-cu-do/index.md").read_text(encoding="utf-8")
+        for i in range(12):  # like dragging 12 product folders in at once
+            folder = small_site / f"content/products/keo-moi-{i}"
+            folder.mkdir()
+            (folder / "index.md").write_text(template.replace("Kẹo cu đơ Hà Tĩnh", f"Kẹo mới {i}"), encoding="utf-8")
+        _wait_for(lambda: "Kẹo mới 11" in _get(base + "/san-pham/keo-moi-11/")[1])
+        time.sleep(1.5)  # let any further rebuild show itself
+        assert len(rebuilt()) == before + 1, rebuilt()
+        assert client.reloads == 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_a_save_right_after_a_reload_is_built_and_reloaded_too(small_site: Path) -> None:
+    proc, base, port = _serve(small_site)
+    try:
+        client = LiveReloadClient(port)
+        page = small_site / "content/pages/gioi-thieu.md"
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace("Trang giới thiệu", "Bản một"), encoding="utf-8")
+        _wait_for(lambda: client.reloads >= 1, timeout=10)
+        page.write_text(text.replace("Trang giới thiệu", "Bản hai"), encoding="utf-8")  # within a second of the reload
+        _wait_for(lambda: client.reloads >= 2, timeout=10)
+        assert "Bản hai" in _get(base + "/gioi-thieu/")[1]
+        page.write_text("---\ntitle: [hỏng\n---\n", encoding="utf-8")  # a broken save reloads too, to show the errors
+        _wait_for(lambda: client.reloads >= 3, timeout=10)
+        assert _get(base + "/gioi-thieu/")[0] == 500
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
