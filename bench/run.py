@@ -17,9 +17,11 @@ product Markdown:
 - ``check``;
 - ``hugo cold``: ``hugo`` into an empty ``public/``.
 
-Each figure is the wall time and the peak memory of the whole process tree (the sum of the
-resident memory of the build and its worker processes, sampled every 20 ms), as the median
-over rounds. Prints a table with ours/Hugo ratios and writes JSON. Not a test: timings
+Each figure is the wall time, the peak memory of the whole process tree (the proportional
+set size of the build and its worker processes summed, so pages they share count once) and
+of the main process alone (resident set), sampled every 20 ms, as the median over rounds.
+Then ``serve``: the preview server is started on the built site, one product is saved three
+times, and the time from each save to its page being written is the median. Prints a table with ours/Hugo ratios and writes JSON. Not a test: timings
 depend on the machine; the README gives the figures.
 """
 
@@ -46,8 +48,10 @@ PROJECT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-30"
 
 
-def _tree_rss(pid: int) -> int:
-    """Return the summed resident memory (bytes) of ``pid`` and its descendants."""
+def _tree_rss(pid: int) -> tuple[int, int]:
+    """Return ``(PSS of the tree, RSS of pid)`` in bytes: the proportional set size summed
+    over ``pid`` and its descendants (shared library pages counted once, not per worker),
+    and the resident memory of the main process alone."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -57,28 +61,34 @@ def _tree_rss(pid: int) -> int:
             except (OSError, ValueError, IndexError):
                 continue
             children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [pid]
+    total, main, todo = 0, 0, [pid]
     while todo:
         p = todo.pop()
         todo += children.get(p, [])
         try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                    elif line.startswith("Rss:") and p == pid:
+                        main = int(line.split()[1]) * 1024
         except (OSError, ValueError, IndexError):
             pass
-    return total
+    return total, main
 
 
 def measure(cmd: list[str], cwd: Path) -> dict:
-    """Run ``cmd``; return wall seconds, peak tree RSS (MB) and the exit code."""
+    """Run ``cmd``; return wall seconds, peak memory of the process tree (PSS) and of the
+    main process (RSS), in MB, and the exit code."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = [0]
+    peak = [0, 0]
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            tree, main = _tree_rss(proc.pid)
+            peak[0], peak[1] = max(peak[0], tree), max(peak[1], main)
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -89,7 +99,7 @@ def measure(cmd: list[str], cwd: Path) -> dict:
     sampler.join()
     if proc.returncode not in (0,):
         print(f"  ! {' '.join(cmd[-3:])} exited {proc.returncode}: {err.decode()[-500:]}", file=sys.stderr)
-    return {"seconds": round(wall, 3), "peak_mb": round(peak[0] / 2**20, 1), "code": proc.returncode}
+    return {"seconds": round(wall, 3), "peak_mb": round(peak[0] / 2**20, 1), "main_mb": round(peak[1] / 2**20, 1), "code": proc.returncode}
 
 
 def ours(site: Path, *args: str) -> list[str]:
@@ -99,6 +109,44 @@ def ours(site: Path, *args: str) -> list[str]:
 def _edit(site: Path, slug: str, n: int) -> None:
     index = site / "content/products" / slug / "index.md"
     index.write_text(index.read_text(encoding="utf-8") + f"\nMột dòng sửa số {n}.\n", encoding="utf-8")
+
+
+def serve_edit(site: Path, slug: str, saves: int = 3) -> dict:
+    """Start the preview server, save one product ``saves`` times, and return the median
+    seconds from a save to its page in ``output/`` showing the change."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(site), "--now", NOW, "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    times = []
+    try:
+        for line in proc.stdout:
+            if line.startswith("serving"):
+                break
+        page = site / "output/san-pham" / slug / "index.html"
+        for n in range(saves):
+            marker = f"Lần lưu thử {n} lúc {time.time():.0f}"
+            started = time.perf_counter()
+            _edit_text(site, slug, marker)
+            while marker not in page.read_text(encoding="utf-8", errors="replace"):
+                if time.perf_counter() - started > 120:
+                    raise RuntimeError("the preview never wrote the edited page")
+                time.sleep(0.005)
+            times.append(time.perf_counter() - started)
+            time.sleep(1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    print(f"serve: save → page written            {statistics.median(times):8.2f} s ({', '.join(f'{t:.2f}' for t in times)})", flush=True)
+    return {"seconds": statistics.median(times), "peak_mb": 0, "main_mb": 0, "all_seconds": times}
+
+
+def _edit_text(site: Path, slug: str, text: str) -> None:
+    index = site / "content/products" / slug / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
 
 
 def _output_size(folder: Path) -> dict:
@@ -144,7 +192,9 @@ def run(args: argparse.Namespace) -> dict:
             rounds.setdefault(name, []).append(result)
             print(f"round {n + 1}: {name:<26} {result['seconds']:8.2f} s {result['peak_mb']:8.1f} MB", flush=True)
     summary = {name: {"seconds": statistics.median(r["seconds"] for r in rs), "peak_mb": statistics.median(r["peak_mb"] for r in rs),
-                      "all_seconds": [r["seconds"] for r in rs]} for name, rs in rounds.items()}
+                      "main_mb": statistics.median(r.get("main_mb", 0) for r in rs), "all_seconds": [r["seconds"] for r in rs]}
+               for name, rs in rounds.items()}
+    summary["serve: save → page written"] = serve_edit(site, edited)
     output = {"products": args.products, "producers": args.producers, "images": args.images, "rounds": args.rounds,
               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
               "results": summary, "output": _output_size(site / "output"),
@@ -159,10 +209,11 @@ def report(results: dict) -> str:
     hugo = results["results"].get("hugo cold", {}).get("seconds")
     lines = [f"{results['products']:,} products, {results['producers']:,} producers, {results['images']} photos; "
              f"medians of {results['rounds']} rounds, {results['machine']['cpus']} cores", "",
-             "| build | wall time | peak memory | ours / Hugo cold |", "| --- | --- | --- | --- |"]
+             "| build | wall time | peak memory, all processes (PSS) | main process (RSS) | ours / Hugo cold |",
+             "| --- | --- | --- | --- | --- |"]
     for name, r in results["results"].items():
         ratio = f"{r['seconds'] / hugo:.2f}×" if hugo and name != "hugo cold" else ""
-        lines.append(f"| {name} | {r['seconds']:.2f} s | {r['peak_mb']:.0f} MB | {ratio} |")
+        lines.append(f"| {name} | {r['seconds']:.2f} s | {r['peak_mb']:.0f} MB | {r['main_mb']:.0f} MB | {ratio} |")
     lines += ["", "| output | files | MB | KB per product |", "| --- | --- | --- | --- |"]
     for kind, v in results["output"].items():
         lines.append(f"| {kind} | {v['files']:,} | {v['bytes'] / 1e6:.1f} | {v['bytes'] / 1e3 / results['products']:.1f} |")

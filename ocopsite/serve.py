@@ -25,7 +25,7 @@ from .errors import BuildError, ContentError, summary_line
 
 WATCHED = ("content", "templates", "assets", "site_config.yaml")
 _CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
-QUIET_SECONDS = 0.3  # a burst of saves closer together than this is one rebuild
+QUIET_SECONDS = 0.1  # saves closer together than this are one burst, built once
 #: watchdog events that change a file (not "opened", "closed_no_write": reads).
 _CHANGING = {"created", "modified", "deleted", "moved", "closed"}
 

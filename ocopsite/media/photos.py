@@ -21,7 +21,7 @@ from PIL import ImageCms, ImageOps, UnidentifiedImageError
 from ..config import ImageSettings
 
 #: Bump when the processing code changes what it writes, so caches refresh.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 OPEN_FORMATS = ["JPEG", "PNG", "WEBP", "GIF"]
 
 
@@ -74,7 +74,9 @@ def atomic_save(im: PILImage.Image, path: Path, fmt: str, quality: int) -> None:
     os.chmod(tmp, 0o644)  # mkstemp makes 0600; published files must be readable by the web server
     try:
         if fmt == "webp":
-            im.save(tmp, "WEBP", quality=quality, method=4)
+            # method 2, not 4: 2.5× faster to encode (41 against 106 ms at 1600 px) for
+            # files 6 % larger (bench/media.py); method 3 is as slow as 4.
+            im.save(tmp, "WEBP", quality=quality, method=2)
         elif fmt == "png":
             im.save(tmp, "PNG", compress_level=6)
         else:
