@@ -119,7 +119,8 @@ def serve_edit(site: Path, slug: str, saves: int = 3) -> dict:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    cmd = [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(site), "--now", NOW, "--port", str(port)]
+    # The base URL of the builds above, so the preview's first build finds every page up to date.
+    cmd = [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(site), "--now", NOW, "--port", str(port), "--base-url", "http://127.0.0.1:8000/"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     times = []
     try:

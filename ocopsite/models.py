@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -488,6 +489,13 @@ class Image:
         return ", ".join(f"{url} {w}w" for url, w in self.variants[fmt])
 
 
+@functools.lru_cache(maxsize=8192)
+def _validity_end(day: dt.date) -> dt.date:
+    """Return ``day`` + 36 months (29 February gives 28 February), cached: many
+    recognitions share a decision date, and the month arithmetic is slow."""
+    return day + relativedelta(months=VALIDITY_MONTHS)
+
+
 @dataclass(frozen=True)
 class Recognition:
     """One star award with its derived validity (36 months from the decision date)."""
@@ -503,7 +511,7 @@ class Recognition:
     valid_until: dt.date = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "valid_until", self.date.value + relativedelta(months=VALIDITY_MONTHS))
+        object.__setattr__(self, "valid_until", _validity_end(self.date.value))
 
     @property
     def last_valid_day(self) -> dt.date:

@@ -311,16 +311,21 @@ def _observer(root: Path, changes: Changes) -> Any:
     """Start watching the sources: the source folders, and the config in the project folder
     (not ``output/`` or ``.cache/``, which the build writes). Where the system's watches run
     out (Linux allows 8,192 folders by default on older systems), poll instead."""
+    from watchdog import events as ev
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
+    # Only changes: the build reads every file, and asking for reads too overflowed
+    # inotify's queue at 16,000 products (then every event was lost).
+    changing = [ev.FileCreatedEvent, ev.FileModifiedEvent, ev.FileDeletedEvent, ev.FileMovedEvent, ev.FileClosedEvent,
+                ev.DirCreatedEvent, ev.DirDeletedEvent, ev.DirMovedEvent]
     for kind in (Observer, PollingObserver):
         observer = kind()
         try:
             for name in WATCHED[:-1]:
                 if (root / name).is_dir():
-                    observer.schedule(changes, str(root / name), recursive=True)
-            observer.schedule(changes, str(root), recursive=False)
+                    observer.schedule(changes, str(root / name), recursive=True, event_filter=changing)
+            observer.schedule(changes, str(root), recursive=False, event_filter=changing)
             observer.start()
             return observer
         except OSError as exc:

@@ -76,29 +76,54 @@ def render_card(spec: CardSpec, assets_dir: str, cache_dir: str, out_path: str, 
 
     ``cache_dir`` is where the cover photo's derivative is.
     """
-    bold = lambda size: _font(str(Path(assets_dir) / FONT_BOLD), size)  # noqa: E731
-    regular = lambda size: _font(str(Path(assets_dir) / FONT_REGULAR), size)  # noqa: E731
+    fonts = _Fonts(assets_dir)
     card = PILImage.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(card)
+    _picture(card, draw, spec, cache_dir, fonts)
+    x, right, top = HEIGHT + 50, WIDTH - 50, HEIGHT - 120  # the text column; top of the badge
+    draw.text((x, 60), spec.site_title, font=fonts.bold(30), fill=GREEN, anchor="ls")
+    _texts(draw, spec, fonts, x, right, top)
+    _badge(draw, spec, fonts, x, top)
+    if spec.cover:
+        atomic_save(card, Path(out_path), "jpeg", quality)
+    else:  # flat colours: a small palette keeps them exact and the file small
+        flat = card.quantize(8, method=PILImage.Quantize.FASTOCTREE, dither=PILImage.Dither.NONE)
+        atomic_save(flat, Path(out_path), "png", quality)
+
+
+class _Fonts:
+    def __init__(self, assets_dir: str) -> None:
+        self.dir = Path(assets_dir)
+
+    def bold(self, size: int) -> ImageFont.FreeTypeFont:
+        return _font(str(self.dir / FONT_BOLD), size)
+
+    def regular(self, size: int) -> ImageFont.FreeTypeFont:
+        return _font(str(self.dir / FONT_REGULAR), size)
+
+
+def _picture(card: PILImage.Image, draw: ImageDraw.ImageDraw, spec: CardSpec, cache_dir: str, fonts: _Fonts) -> None:
+    """Fill the left square: the cover photo, or the flat design (never a fake photo)."""
     side = HEIGHT
     if spec.cover:
         with PILImage.open(Path(cache_dir) / spec.cover) as photo:
             card.paste(ImageOps.fit(photo.convert("RGB"), (side, side)), (0, 0))
-    else:  # the generic design: never a fake photo
+    else:
         draw.rectangle((0, 0, side, side), fill=GREEN)
         _star(draw, side / 2, side / 2 - 20, 150, GOLD)
-        draw.text((side / 2, side - 90), "OCOP", font=bold(64), fill="#ffffff", anchor="mm")
+        draw.text((side / 2, side - 90), "OCOP", font=fonts.bold(64), fill="#ffffff", anchor="mm")
     if spec.expired:
         card.paste(ImageOps.grayscale(card.crop((0, 0, side, side))).convert("RGB"), (0, 0))
-    x, right = side + 50, WIDTH - 50
-    draw.text((x, 60), spec.site_title, font=bold(30), fill=GREEN, anchor="ls")
-    top = HEIGHT - 120  # the badge
-    subtitle = _wrap(draw, spec.subtitle, regular(30), right - x)
+
+
+def _texts(draw: ImageDraw.ImageDraw, spec: CardSpec, fonts: _Fonts, x: int, right: int, top: int) -> None:
+    """Draw the title (the largest size that fits, at most four lines) and the subtitle."""
+    subtitle = _wrap(draw, spec.subtitle, fonts.regular(30), right - x)
     if len(subtitle) > 2:
         subtitle = [subtitle[0], subtitle[1] + " …"]
     size, lines = 64, []
-    while size >= 32:  # the largest title size that fits above the subtitle and badge
-        lines = _wrap(draw, spec.title, bold(size), right - x)
+    while size >= 32:
+        lines = _wrap(draw, spec.title, fonts.bold(size), right - x)
         if len(lines) <= 4 and 110 + len(lines) * int(size * 1.25) + 20 + 40 * len(subtitle) <= top - 20:
             break
         size -= 4
@@ -106,21 +131,20 @@ def render_card(spec: CardSpec, assets_dir: str, cache_dir: str, out_path: str, 
         lines = lines[:3] + [lines[3] + " …"]
     y = 110
     for line in lines:
-        draw.text((x, y), line, font=bold(size), fill=INK, anchor="la")
+        draw.text((x, y), line, font=fonts.bold(size), fill=INK, anchor="la")
         y += int(size * 1.25)
     y += 20
     for line in subtitle:
-        draw.text((x, y), line, font=regular(30), fill=MUTED, anchor="la")
+        draw.text((x, y), line, font=fonts.regular(30), fill=MUTED, anchor="la")
         y += 40
-    badge_font = bold(34)
+
+
+def _badge(draw: ImageDraw.ImageDraw, spec: CardSpec, fonts: _Fonts, x: int, top: int) -> None:
+    """Draw the badge: the stars in force and their label (grey when expired)."""
+    badge_font = fonts.bold(34)
     text_w = draw.textlength(spec.badge, font=badge_font)
     stars_w = (spec.stars or 0) * 40
     draw.rounded_rectangle((x, top, x + 40 + stars_w + text_w, top + 70), radius=12, fill=GREY if spec.expired else GOLD)
     for i in range(spec.stars or 0):
         _star(draw, x + 40 + i * 40, top + 35, 17, "#2b2100")
     draw.text((x + 20 + stars_w + (10 if stars_w else 0), top + 35), spec.badge, font=badge_font, fill="#2b2100", anchor="lm")
-    if spec.cover:
-        atomic_save(card, Path(out_path), "jpeg", quality)
-    else:  # flat colours: a small palette keeps them exact and the file small
-        flat = card.quantize(8, method=PILImage.Quantize.FASTOCTREE, dither=PILImage.Dither.NONE)
-        atomic_save(flat, Path(out_path), "png", quality)

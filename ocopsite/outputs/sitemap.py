@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
 
 from ..models import TIMEZONE
 
@@ -14,6 +15,19 @@ MAX_URLS = 50_000  # the protocol's limit per file
 def w3c(day: dt.date) -> str:
     """Return a W3C datetime at the start of ``day`` in Vietnam: ``2024-10-15T00:00:00+07:00``."""
     return dt.datetime(day.year, day.month, day.day, tzinfo=TIMEZONE).isoformat()
+
+
+def _urlset(chunk: list[tuple[str, dt.date | None]]) -> bytes:
+    """Return one ``urlset`` document (written directly: ElementTree took 0.3 s for
+    40,000 URLs)."""
+    parts = ['<?xml version=\'1.0\' encoding=\'utf-8\'?>\n', f'<urlset xmlns="{NS}">\n']
+    for loc, lastmod in chunk:
+        parts.append(f"  <url>\n    <loc>{escape(loc)}</loc>\n")
+        if lastmod:
+            parts.append(f"    <lastmod>{w3c(lastmod)}</lastmod>\n")
+        parts.append("  </url>\n")
+    parts.append("</urlset>\n")
+    return "".join(parts).encode("utf-8")
 
 
 def _xml(root: ET.Element) -> bytes:
@@ -28,24 +42,14 @@ def sitemaps(urls: list[tuple[str, dt.date | None]], base_url: str, limit: int =
 
     ``urls`` are absolute ``(loc, lastmod)`` pairs; they are sorted for stable output.
     """
-    urls = sorted(urls)
+    urls = sorted(urls, key=lambda u: u[0])
     chunks = [urls[i : i + limit] for i in range(0, len(urls), limit)] or [[]]
-
-    def urlset(chunk: list[tuple[str, dt.date | None]]) -> bytes:
-        root = ET.Element(f"{{{NS}}}urlset")
-        for loc, lastmod in chunk:
-            url = ET.SubElement(root, f"{{{NS}}}url")
-            ET.SubElement(url, f"{{{NS}}}loc").text = loc
-            if lastmod:
-                ET.SubElement(url, f"{{{NS}}}lastmod").text = w3c(lastmod)
-        return _xml(root)
-
     if len(chunks) == 1:
-        return {"sitemap.xml": urlset(chunks[0])}
+        return {"sitemap.xml": _urlset(chunks[0])}
     files = {}
     index = ET.Element(f"{{{NS}}}sitemapindex")
     for n, chunk in enumerate(chunks, 1):
-        files[f"sitemap-{n}.xml"] = urlset(chunk)
+        files[f"sitemap-{n}.xml"] = _urlset(chunk)
         entry = ET.SubElement(index, f"{{{NS}}}sitemap")
         ET.SubElement(entry, f"{{{NS}}}loc").text = f"{base_url}sitemap-{n}.xml"
         dates = [d for _u, d in chunk if d]
