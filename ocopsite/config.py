@@ -10,7 +10,7 @@ from PIL import ImageColor
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import BuildError, ContentError
-from .frontmatter import Problem, decode, load_yaml, validation_errors
+from .frontmatter import Problem, Problems, decode, load_yaml, validation_errors
 
 CONFIG_FILE = "site_config.yaml"
 
@@ -106,6 +106,8 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
         raise BuildError([ContentError(CONFIG_FILE, 0, 0, "", "is missing", "create it at the project root")]) from None
     except Problem as p:
         raise BuildError([p.error(CONFIG_FILE)]) from None
+    except Problems as ps:
+        raise BuildError([p.error(CONFIG_FILE) for p in ps.problems]) from None
     errors = [p.error(CONFIG_FILE) for p in problems]
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     data.update(given)

@@ -11,6 +11,7 @@ whose messages editors see.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any
@@ -27,6 +28,29 @@ MAX_YAML_DEPTH = 20
 _NULLS = {"", "~", "null", "Null", "NULL"}
 #: Fields of running text, where a '#' is far more likely text than a YAML comment.
 _FREE_TEXT = {"name", "title", "summary", "address", "venue", "organiser", "batch", "unit", "menu_title", "craft"}
+#: Characters that are never text: C0 controls but tab and newline, DEL, and C1 controls.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_NAMES = {0x0B: "vertical tab, often pasted from Word", 0x0C: "page break, often pasted from Word", 0x00: "NUL",
+                  0x07: "bell", 0x08: "backspace", 0x1B: "escape"}
+CONTROL_HINT = "delete it: retype that part, or paste the text again as plain text"
+
+
+def control_message(char: str) -> str:
+    """Return how a control character is named in messages: ``U+000B (vertical tab …)``."""
+    name = _CONTROL_NAMES.get(ord(char))
+    return f"contains an invisible control character U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def find_controls(text: str, first_line: int = 1) -> list[tuple[int, int, str]]:
+    """Return ``(line, column, character)`` of each control character in ``text``."""
+    found = []
+    for m in CONTROL.finditer(text):
+        line = text.count("\n", 0, m.start())
+        column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        found.append((first_line + line, column, m.group()))
+    return found
+
+
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
@@ -139,16 +163,23 @@ def load_yaml(source: str, first_line: int = 2) -> tuple[dict[str, Any], dict[tu
     ``(line, column)`` (``first_line`` is the file line of the YAML's first line). Duplicate keys and
     non-standard tags (``!!python/object``) are problems; a syntax error raises ``Problem``.
     """
+    if controls := _raw_controls(source, first_line):  # PyYAML would name the wrong line, in its own words
+        raise Problems(controls)
     try:
         node = _compose(source)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
+        lines = source.split("\n")
+        at = mark.line if mark else 0
         problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if (quote := _unclosed_quote(lines, at)) is not None:  # the cause is above where PyYAML stopped
+            index, column, char = quote
+            raise Problem(first_line + index, _key_of(lines[index]), f"the text starting with {char} is never closed",
+                          f"end it with {char} on the same line, or remove the {char}", column) from None
         hint = "check the indentation and that text with a ':' or '#' is in quotes"
-        if "\t" in source.split("\n")[mark.line if mark else 0] or "'\\t'" in problem:
+        if "\t" in lines[at] or "'\\t'" in problem:
             hint = "indent with spaces, not tabs"
-        raise Problem(line, "", f"YAML syntax error: {problem}", hint, mark.column + 1 if mark else 0) from None
+        raise Problem(first_line + at, "", f"YAML syntax error: {problem}", hint, mark.column + 1 if mark else 0) from None
     except yaml.YAMLError as exc:
         raise Problem(first_line, "", f"YAML error: {exc}") from None
     if node is None:
@@ -158,6 +189,46 @@ def load_yaml(source: str, first_line: int = 2) -> tuple[dict[str, Any], dict[tu
     if not isinstance(data, dict):
         raise Problem(first_line, "", "the front matter must be 'field: value' lines")
     return data, walker.lines, walker.problems
+
+
+class Problems(Exception):
+    """Several problems that stop a file being read (``problems``: a list of ``Problem``)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems[0].message)
+        self.problems = problems
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*?:\s+)?(["'])(.*)$""")
+
+
+def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, int, str] | None:
+    """Return ``(line index, column, quote)`` of the first value on lines ``0..upto`` that
+    opens a quote and does not close it on its line, or None."""
+    for index, text in enumerate(lines[: upto + 1]):
+        m = _QUOTED_VALUE.match(text)
+        if not m:
+            continue
+        quote, rest = m.group(1), m.group(2)
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else "'" in rest.replace("''", "")
+        if not closed:
+            return index, m.start(1) + 1, quote
+    return None
+
+
+def _key_of(text: str) -> str:
+    key = re.match(r"\s*(?:-\s+)?([^\s:#][^:#]*?):", text)
+    return key.group(1).strip() if key else ""
+
+
+def _raw_controls(source: str, first_line: int) -> list[Problem]:
+    """Return a problem for each control character typed or pasted into the YAML, at its
+    real line and column, with the field of that line."""
+    lines = source.split("\n")
+    problems = []
+    for line, column, char in find_controls(source, first_line):
+        problems.append(Problem(line, _key_of(lines[line - first_line]), control_message(char), CONTROL_HINT, column))
+    return problems
 
 
 class _Walker:
@@ -200,6 +271,9 @@ class _Walker:
     def scalar(self, n: yaml.ScalarNode, path: tuple) -> str | None:
         if not n.style and n.value in _NULLS:
             return None
+        if (bad := CONTROL.search(n.value)) and n.style == '"':  # typed as an escape, "\x07"
+            line, column = self.pos(n)
+            self.problems.append(Problem(line, _dotted(path), control_message(bad.group()), CONTROL_HINT, column))
         if not n.style and path and path[-1] in _FREE_TEXT:
             end = n.end_mark
             rest = self.source_lines[end.line][end.column :] if end.line < len(self.source_lines) else ""
@@ -261,6 +335,9 @@ def validation_errors(exc: ValidationError, model: type[BaseModel], where: str, 
         field = _dotted(loc)
         kind, value = err["type"], err.get("input")
         hint = ""
+        if value is None and kind not in ("missing", "empty"):  # never show Python's None
+            out.append(ContentError(where, line, column, field, "is empty", "write a value after the ':'"))
+            continue
         if kind == "missing":
             message = "is required"
             hint = f"add a line '{loc[-1]}: …'" if loc else ""

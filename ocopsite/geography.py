@@ -13,6 +13,7 @@ import csv
 import difflib
 import functools
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -122,8 +123,19 @@ class Geography:
 
         Raises ``PlaceError`` with the nearest valid names.
         """
+        return self.commune_match(text)[0]
+
+    def commune_match(self, text: str) -> tuple[Commune, str | None]:
+        """Resolve a current commune like ``commune``; also return a note when the name was
+        typed with tone marks that differ from the real name's (``Cẩm Bính`` for Cẩm Bình):
+        tones tell places apart, so such a match must be checked. A name typed with no
+        tone marks at all matches without a note."""
         if text in self.by_slug:
-            return self.by_slug[text]
+            return self.by_slug[text], None
+        found = self._commune(text)
+        return found, _tone_note(text, found.name)
+
+    def _commune(self, text: str) -> Commune:
         found = self._by_key.get(fold(text)) or self._by_key.get(bare(text)) or []
         if len(found) == 1:
             return found[0]
@@ -140,6 +152,16 @@ class Geography:
         Returns one commune normally, several when the old unit was split. Raises
         ``PlaceError`` for an unknown or ambiguous old name.
         """
+        return [c for _u, c in self._former_rows(commune, district)]
+
+    def former_match(self, commune: str | None, district: str | None) -> tuple[list[Commune], str | None]:
+        """Map a pre-2025 address like ``former``; also return a note when the old name was
+        typed with tone marks that differ from the matched unit's (see ``commune_match``)."""
+        rows = self._former_rows(commune, district)
+        return [c for _u, c in rows], _tone_note(commune or "", rows[0][0].name)
+
+    def _former_rows(self, commune: str | None, district: str | None) -> list[tuple[FormerUnit, Commune]]:
+        """Return the ``(old unit, current unit)`` rows an old address maps to (each current unit once)."""
         if not commune:
             raise PlaceError("has no commune, so the current commune is unknown", "add 'commune:' with the current commune")
         rows = self._old.get(bare(commune), [])
@@ -162,11 +184,11 @@ class Geography:
         if len(units) > 1:
             names = ", ".join(sorted({f"{u.name} ({u.district})" for u, _ in rows}))
             raise PlaceError(f"'{commune}' names several old communes: {names}", "add the old district under 'former_address'")
-        current = []
-        for _u, c in rows:
-            if c not in current:
-                current.append(c)
-        return current
+        unique = []
+        for u, c in rows:
+            if all(c is not other for _u, other in unique):
+                unique.append((u, c))
+        return unique
 
     def _suggest(self, text: str) -> str:
         if bare(text) in self._old:
@@ -176,6 +198,15 @@ class Geography:
         if close:
             return f"did you mean '{keys[close[0]].name}'?"
         return "see the commune list on the site's commune index"
+
+
+def _tone_note(typed: str, real: str) -> str | None:
+    """Return a note when ``typed`` carries tone marks and differs from ``real`` in them."""
+    if not any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", typed)) and "đ" not in typed.lower():
+        return None  # typed without any tone mark
+    if _strip_type(typed) == _strip_type(real):
+        return None
+    return f"'{typed}' was taken to be {real}: the tone marks differ"
 
 
 @functools.cache

@@ -81,6 +81,8 @@ class ProducerType(str, enum.Enum):
     cooperative = "cooperative"
     cooperative_group = "cooperative_group"
     household_business = "household_business"
+    #: A household that produces (hộ sản xuất), not registered as a household business.
+    household_producer = "household_producer"
 
     @property
     def label(self) -> str:
@@ -90,6 +92,7 @@ class ProducerType(str, enum.Enum):
             "cooperative": _("Hợp tác xã"),
             "cooperative_group": _("Tổ hợp tác"),
             "household_business": _("Hộ kinh doanh"),
+            "household_producer": _("Hộ sản xuất"),
         }[self.value]
 
 
@@ -108,6 +111,27 @@ class CraftRecognition(str, enum.Enum):
             "traditional_craft_village": _("Làng nghề truyền thống"),
             "craft_village": _("Làng nghề"),
         }[self.value]
+
+
+RECOGNITION_KINDS = {"first": _("Lần đầu"), "renewal": _("Đánh giá lại"), "upgrade": _("Nâng hạng")}
+
+
+def from_label(values: dict[str, str], extra: dict[str, str] | None = None) -> Callable[[Any], Any]:
+    """Return a validator that also accepts a value's Vietnamese label, with or without
+    tones (``thực phẩm``, ``thuc pham`` → ``food``); anything else is left for the field's
+    own check, which lists the allowed values."""
+    from .vietnamese import fold
+
+    table = {fold(label): value for value, label in values.items()}
+    table |= {fold(value.replace("_", " ")): value for value in values}
+    table |= {fold(k): v for k, v in (extra or {}).items()}
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and value not in values:
+            return table.get(fold(value), value)
+        return value
+
+    return check
 
 
 # --- scalar parsers ----------------------------------------------------------------------
@@ -150,14 +174,15 @@ def parse_date(value: Any) -> dt.date:
 
 @dataclass(frozen=True, order=True)
 class PartialDate:
-    """A date known to the day, or only to the year (``precision`` ``"day"``/``"year"``).
+    """A date known to the day, only to the year, or not at all (``precision`` ``"day"``,
+    ``"year"`` or ``"unknown"``).
 
-    ``value`` is the earliest day the text can mean (1 January for a bare year), so a
-    validity counted from it never runs past the real one.
+    ``value`` is the earliest day the text can mean (1 January for a bare year; 1 January
+    1900 when unknown), so a validity counted from it never runs past the real one.
     """
 
     value: dt.date
-    precision: Literal["day", "year"] = "day"
+    precision: Literal["day", "year", "unknown"] = "day"
 
     @property
     def year(self) -> int:
@@ -165,11 +190,19 @@ class PartialDate:
         return self.value.year
 
 
+#: What an editor may write when the date of a recognition is not known.
+UNKNOWN_DATES = ("unknown", "chưa rõ", "không rõ", "chua ro", "khong ro")
+UNKNOWN_DAY = dt.date(1900, 1, 1)
+
+
 def parse_partial_date(value: Any) -> PartialDate:
-    """Parse a full date (see ``parse_date``) or a bare year ``2023``."""
+    """Parse a full date (see ``parse_date``), a bare year ``2023``, or ``unknown``
+    (also ``chưa rõ``) when the date is not known."""
     if isinstance(value, PartialDate):
         return value
     text = str(value).strip()
+    if text.lower() in UNKNOWN_DATES:
+        return PartialDate(UNKNOWN_DAY, "unknown")
     if m := _YEAR.match(text):
         year = int(m.group(1))
         if not 1900 <= year <= 2100:
@@ -264,6 +297,12 @@ def as_list(value: Any) -> Any:
 
 
 Stars = Annotated[int, BeforeValidator(parse_stars)]
+Group = Annotated[ProductGroup, BeforeValidator(from_label({g.value: g.label for g in ProductGroup},
+                                                            {"du lịch": "tourism", "dịch vụ du lịch": "tourism"}))]
+ProducerKind = Annotated[ProducerType, BeforeValidator(from_label({t.value: t.label for t in ProducerType},
+                                                                  {"htx": "cooperative", "công ty": "enterprise", "cơ sở sản xuất": "household_business"}))]
+CraftKind = Annotated[CraftRecognition, BeforeValidator(from_label({c.value: c.label for c in CraftRecognition}))]
+RecognitionKind = Annotated[Literal["first", "renewal", "upgrade"], BeforeValidator(from_label(RECOGNITION_KINDS))]
 Year = Annotated[int, BeforeValidator(parse_year)]
 Vnd = Annotated[int, BeforeValidator(parse_vnd)]
 DateField = Annotated[dt.date, BeforeValidator(parse_date)]
@@ -337,7 +376,7 @@ class RecognitionMeta(FrontMatter):
     stars: Stars
     date: Annotated[PartialDate, BeforeValidator(parse_partial_date)]
     decision: str | None = None
-    kind: Literal["first", "renewal", "upgrade"] | None = None
+    kind: RecognitionKind | None = None
     batch: str | None = None
     criteria: Literal["1048", "148"] | None = None
     score: Annotated[int, Field(ge=0, le=100)] | None = None
@@ -383,7 +422,7 @@ class ProductMeta(Publishable, Illustrated, Located):
     """Front matter of ``content/products/<slug>/index.md``."""
 
     name: Text
-    group: ProductGroup | None = None
+    group: Group | None = None
     producer: str | None = None
     recognitions: Annotated[list[RecognitionMeta], Field(min_length=1)]
     summary: str | None = None
@@ -393,12 +432,20 @@ class ProductMeta(Publishable, Illustrated, Located):
     where_to_buy: TextList = []
     tags: TextList = []
 
+    @field_validator("group", mode="before")
+    @classmethod
+    def _group_given(cls, value: Any) -> Any:
+        # `group:` written but left empty (as the `new` skeleton leaves it) is unfinished.
+        if value is None:
+            raise PydanticCustomError("empty", "is empty; write one of food, beverages, herbal, handicrafts, ornamentals, tourism")
+        return value
+
 
 class ProducerMeta(Publishable, Illustrated, Located):
     """Front matter of ``content/producers/<slug>/index.md``."""
 
     name: Text
-    type: ProducerType | None = None
+    type: ProducerKind | None = None
     address: str | None = None
     contact: Contact | None = None
     founded: Year | None = None
@@ -418,7 +465,7 @@ class CraftMeta(Publishable, Illustrated, Located):
 
     name: Text
     craft: str | None = None
-    recognition_type: CraftRecognition | None = None
+    recognition_type: CraftKind | None = None
     status: Literal["recognised", "proposed", "unconfirmed"] = "recognised"
     recognition_year: Year | None = None
     decision: str | None = None
@@ -519,8 +566,9 @@ class Recognition:
         return self.valid_until - dt.timedelta(days=1)
 
     def is_valid(self, today: dt.date) -> bool:
-        """Return True if the recognition is in force on ``today``."""
-        return self.date.value <= today < self.valid_until
+        """Return True if the recognition is in force on ``today`` (never when its date is
+        unknown: an unknown date cannot show a star as current)."""
+        return self.date.precision != "unknown" and self.date.value <= today < self.valid_until
 
 
 @dataclass(frozen=True)
@@ -553,6 +601,8 @@ class Entry:
     #: The photos listed under ``images`` that passed the reader's checks, in order.
     photos: tuple[Photo, ...] = ()
     digest: str = ""
+    #: The file line the Markdown body starts on.
+    body_line: int = 0
 
     def position(self, *field_path: Any) -> tuple[int, int]:
         """Return ``(line, column)`` of a field, or of its nearest parent, or of the file's start."""

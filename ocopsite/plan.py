@@ -128,7 +128,7 @@ class Planner:
         yield from self.listing(products_url, _("Sản phẩm OCOP"), site.current_products, [],
                                 _("Tất cả sản phẩm OCOP còn hiệu lực của tỉnh."), filter="all", expired_count=expired_count)
         yield from self.listing(f"{products_url}het-han/", _("Sản phẩm đã hết hạn công nhận"), site.expired_products, parent,
-                                _("Sản phẩm từng được công nhận OCOP nhưng chứng nhận đã quá 36 tháng và chưa được đánh giá lại."),
+                                _("Sản phẩm từng được công nhận OCOP nhưng chứng nhận đã quá 36 tháng và chưa được đánh giá lại, hoặc chưa rõ năm công nhận."),
                                 filter="expired", expired_count=expired_count)
         for n, items in site.products_by_stars().items():
             yield from self.listing(section_url("stars", self.lang) + f"{n}/", _("Sản phẩm OCOP {n} sao").format(n=n), items, parent,
@@ -160,6 +160,7 @@ class Planner:
         """Return the spec of an entry's page (share card from the media stage)."""
         crumbs = [self.home, parent, *extra_crumbs, crumb(node.name)]
         meta_updated = getattr(node.meta, "updated", None) if node.meta else None
+        meta_updated = min(meta_updated, self.site.today) if meta_updated else None  # never a lastmod in the future
         return self.spec(self.views.url(node), template, node.name, description, crumbs, node.kind,
                          image=self.media.cards.get((node.kind, node.slug)), schema=schema,
                          lastmod=lastmod or meta_updated, **{name: view})
@@ -174,7 +175,7 @@ class Planner:
             data = structured.product(p, self.abs_url(self.views.url(p)), card and self.abs_url(card.url),
                                       p.producer and self.abs_url(self.views.url(p.producer)), province, self.site.today)
             view = self.views.product(p)
-            yield self.entry(p, "product.html", parent, p.meta.summary or "", "product", view, [data], group, product_day(p))
+            yield self.entry(p, "product.html", parent, p.meta.summary or "", "product", view, [data], group, product_day(p, self.site.today))
             yield self.spec(view.url + "in/", "sheet.html", f"{_('Phiếu sản phẩm')}: {p.name}", p.meta.summary or "", None, "sheet",
                             image=card, indexed=False, product=view, canonical=view.url)
 
@@ -242,8 +243,9 @@ class Planner:
     def pages(self) -> Iterator[PageSpec]:
         """Yield the plain pages."""
         for pg in self.site.pages:
+            updated = min(pg.meta.updated, self.site.today) if pg.meta.updated else None
             yield self.spec(self.views.url(pg), "page.html", pg.name, pg.meta.summary or "", [self.home, crumb(pg.name)], "page",
-                            lastmod=pg.meta.updated, doc=self.views.page(pg))
+                            lastmod=updated, doc=self.views.page(pg))
 
 
 def plan(site: Site, media: Media, lang: str = LANGUAGES[0]) -> Iterator[PageSpec]:

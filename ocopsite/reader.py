@@ -19,9 +19,9 @@ from pydantic import ValidationError
 from . import models
 from .config import ImageSettings
 from .errors import ContentError, rel
-from .frontmatter import Problem, decode, load_yaml, split_front_matter, validation_errors
+from .frontmatter import CONTROL, CONTROL_HINT, Problem, Problems, control_message, decode, find_controls, load_yaml, split_front_matter, validation_errors
 from .kinds import KINDS
-from .vietnamese import slugify
+from .vietnamese import nfc, slugify
 
 MAX_FILE_BYTES = 1_000_000
 #: Files editors' tools leave behind; never content, never published.
@@ -47,13 +47,16 @@ def read_entry(
         if size > max_bytes:
             raise Problem(0, "", f"the file is {size:,} bytes, over the limit of {max_bytes:,}", "split it or shorten it")
         data = path.read_bytes()
-        fm, body, _body_line = split_front_matter(decode(data))
+        fm, body, body_line = split_front_matter(decode(data))
         values, lines, problems = load_yaml(fm)
     except Problem as p:
         return [p.error(where)]
+    except Problems as ps:
+        return [p.error(where) for p in ps.problems] + _body_controls(where, body, body_line)
     except OSError as exc:
         return [ContentError(where, 0, 0, "", f"cannot be read: {exc.strerror}")]
     errors = [p.error(where) for p in problems]
+    errors += _body_controls(where, body, body_line)
     try:
         meta = spec.model.model_validate(values)
     except ValidationError as exc:
@@ -62,7 +65,7 @@ def read_entry(
         return sorted(errors)
     entry = models.Entry(
         kind=kind, slug=slug, path=where, meta=meta, body=body, folder=path.parent, lines=lines,
-        digest=hashlib.blake2b(data, digest_size=16).hexdigest(),
+        digest=hashlib.blake2b(data, digest_size=16).hexdigest(), body_line=body_line,
     )
     if isinstance(meta, models.Illustrated):
         photos, problems = check_photos(entry, images, spec.bundle, listings)
@@ -74,6 +77,12 @@ def read_entry(
         return sorted(errors)
     entry.warnings = sorted(errors)
     return entry
+
+
+def _body_controls(where: str, body: str, first_line: int) -> list[ContentError]:
+    """Return an error for each control character in a Markdown body, at its real line."""
+    return [ContentError(where, line, column, "", f"the text {control_message(char)}", CONTROL_HINT)
+            for line, column, char in find_controls(body, first_line)]
 
 
 def _problem(entry: models.Entry, field_path: tuple, message: str, hint: str = "", severity: str = "error") -> ContentError:
@@ -94,56 +103,82 @@ def check_photos(entry: models.Entry, limits: ImageSettings, bundle: bool,
         return (), [_problem(entry, ("images",), f"lists {len(refs)} photos, more than the limit of {limits.max_per_entry}",
                              "keep the best ones; the limit is images.max_per_entry in site_config.yaml")]
     listing = _Listing(listings)
-    photos, problems, listed = [], [], set()
+    photos, problems, listed, found = [], [], set(), set()
     for i, ref in enumerate(refs):
         src, where = ref.src, ("images", i, "src")
         if src in listed:
             problems.append(_problem(entry, where, f"'{src}' is listed twice", "remove the repeated photo", "warning"))
             continue
         listed.add(src)
-        if message := _photo_problem(folder, src, listing, limits, entry.path):
-            problems.append(_problem(entry, where, *message))
+        if CONTROL.search(src):  # reported where the YAML is read
             continue
-        photos.append(models.Photo((folder / src).resolve(), ref.alt))
+        result = _photo_path(folder, src, listing, limits, entry.path)
+        if isinstance(result, tuple):
+            problems.append(_problem(entry, where, result[0], result[1]))
+            if len(result) == 3:  # the file is there, written differently: not "unlisted" too
+                found.add(result[2])
+            continue
+        found.add(result.name)
+        photos.append(models.Photo(result.resolve(), ref.alt))
     if bundle:
         for name in sorted(listing.names(folder)):
-            if os.path.splitext(name)[1].lower() in PHOTO_SUFFIXES and name not in listed and not name.startswith("."):
-                problems.append(_problem(entry, ("images",), f"the photo '{name}' is in the folder but not listed",
+            if os.path.splitext(name)[1].lower() in PHOTO_SUFFIXES and name not in found and not name.startswith("."):
+                problems.append(_problem(entry, ("images",), f"the photo '{nfc(name)}' is in the folder but not listed",
                                          "add it under 'images:' with an 'alt' text, or delete it", "warning"))
     return tuple(photos), problems
 
 
 class _Listing:
-    """The names in each folder, listed once (Windows and macOS ignore letter case when
-    opening a file; the publishing server does not, so names are compared exactly)."""
+    """The names in each folder, listed once and looked up after Unicode normalisation
+    (macOS and zip files write names in NFD; the text an editor types is NFC). Letter case
+    is compared exactly: Windows and macOS ignore it when opening a file, the publishing
+    server does not."""
 
     def __init__(self, known: dict[Path, set[str]] | None = None) -> None:
         self._seen: dict[Path, set[str]] = known if known is not None else {}
+        self._nfc: dict[Path, dict[str, str]] = {}
 
     def names(self, folder: Path) -> set[str]:
+        """Return the names in ``folder`` as they are on disk."""
         if folder not in self._seen:
             self._seen[folder] = set(os.listdir(folder)) if folder.is_dir() else set()
         return self._seen[folder]
 
+    def find(self, folder: Path, name: str) -> str | None:
+        """Return the name on disk that is ``name`` once both are NFC, or None."""
+        if folder not in self._nfc:
+            self._nfc[folder] = {nfc(n): n for n in self.names(folder)}
+        return self._nfc[folder].get(nfc(name))
 
-def _photo_problem(folder: Path, src: str, listing: _Listing, limits: ImageSettings, entry_path: str) -> tuple[str, str] | None:
-    """Return ``(message, hint)`` when ``src`` is not a usable photo of ``folder``, else None."""
+    def other_case(self, folder: Path, name: str) -> str | None:
+        """Return a name on disk equal to ``name`` but for letter case, or None."""
+        wanted = nfc(name).lower()
+        return next((n for n in sorted(self.names(folder)) if nfc(n).lower() == wanted), None)
+
+
+def _photo_path(folder: Path, src: str, listing: _Listing, limits: ImageSettings, entry_path: str) -> Path | tuple:
+    """Return the photo file ``src`` names in ``folder``, or ``(message, hint)`` (and the
+    file's real name, when only its letter case differs)."""
     if "\x00" in src or src.startswith(("/", "\\")) or ":" in src or ".." in PurePosixPath(src.replace("\\", "/")).parts:
         return f"'{src}' is not a file name in this entry's folder", "put the photo next to index.md and write only its file name"
-    path = folder / src
+    if os.path.splitext(src)[1].lower() not in PHOTO_SUFFIXES:
+        return f"'{src}' is not a photo", "use a .jpg, .png, .webp or .gif file"
+    sub, _, name = src.replace("\\", "/").rpartition("/")
+    parent = folder / sub if sub else folder
+    actual = listing.find(parent, name)
+    if actual is None:
+        where = f"'{src}' is not in the folder {entry_path.rsplit('/', 1)[0]}/"
+        if real := listing.other_case(parent, name):
+            return where, f"did you mean '{real}'? Letter case matters once published: write it exactly", real
+        return where, "check the file name; letter case matters"
+    path = parent / actual
     if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
         return f"'{src}' points outside this entry's folder", "copy the photo into the folder instead of linking it"
-    if path.suffix.lower() not in PHOTO_SUFFIXES:
-        return f"'{src}' is not a photo", "use a .jpg, .png, .webp or .gif file"
     if not path.is_file():
-        return f"'{src}' is not in the folder {entry_path.rsplit('/', 1)[0]}/", "check the file name; letter case matters"
-    actual = listing.names(path.parent)
-    if path.name not in actual:
-        real = next((n for n in actual if n.lower() == path.name.lower()), "?")
-        return f"'{src}' is written differently from the file '{real}'", f"write it exactly as '{real}'; letter case matters once published"
+        return f"'{src}' is not a photo file", "use a .jpg, .png, .webp or .gif file"
     if (size := path.stat().st_size) > limits.max_bytes:
         return f"'{src}' is {size:,} bytes, over the limit of {limits.max_bytes:,}", "save a smaller copy of the photo; the limit is images.max_bytes in site_config.yaml"
-    return None
+    return path
 
 
 _SYMLINK = ("is a symbolic link, which is not allowed in content", "replace it with the real file")

@@ -26,6 +26,7 @@ import jinja2.meta
 from markupsafe import Markup
 
 from .i18n import ConstantTranslations, translations
+from .markup import render_markdown
 from .outputs import CALENDAR_FILE, FAIRS_CALENDAR, FEED_FILE
 from .parallel import context
 from .plan import PageSpec
@@ -35,52 +36,9 @@ from .views import View
 FINGERPRINTED = {".css", ".js"}
 #: Asset folders used only while building (the share-card fonts), never published.
 BUILD_ONLY_ASSETS = ("fonts/",)
-#: Tags and attributes editors may use in Markdown bodies; everything else is removed.
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
-    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "small", "strong", "sub", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-}
 #: Pages rendered in the main process below this count (about 1 ms each; starting the
 #: workers costs 0.05 s, and 0.5 s for the fork server the first time in a process).
 POOL_THRESHOLD = 200
-_EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
-_MARKDOWN: Any = None
-
-
-def render_markdown(text: str, base_path: str = "/", video_hosts: frozenset[str] = frozenset()) -> Markup:
-    """Render a Markdown body to sanitised HTML (no script, event handlers, ``javascript:``
-    or ``data:`` URLs; ``<iframe>`` only for https videos from ``video_hosts``).
-
-    Site-absolute links (``/san-pham/``) get the base path, so they work under a sub-path.
-    """
-    import markdown
-    import nh3
-
-    global _MARKDOWN
-    if _MARKDOWN is None:  # one parser per process, reset per use: 30 % faster than a new one
-        _MARKDOWN = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
-
-    def filter_attribute(tag: str, attr: str, value: str) -> str | None:
-        if tag == "iframe":
-            if attr != "src":
-                return value
-            parts = urlsplit(value)
-            return value if parts.scheme == "https" and parts.hostname in video_hosts else None
-        if attr in ("href", "src") and value.startswith("/") and not value.startswith("//"):
-            return base_path + value[1:]
-        return value
-
-    html = _MARKDOWN.reset().convert(text)
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS | ({"iframe"} if video_hosts else set()),
-        attributes={"iframe": {"src", "title", "width", "height", "allowfullscreen"}, "a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}},
-        link_rel="noopener noreferrer",
-        url_schemes={"http", "https", "mailto", "tel"},
-        attribute_filter=filter_attribute,
-    )
-    return Markup(_EMPTY_IFRAME.sub("", clean))
 
 
 def fingerprint_assets(assets_dir: Path) -> dict[str, tuple[Path, str]]:

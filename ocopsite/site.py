@@ -51,9 +51,10 @@ class Node:
 class Product(Node):
     """An OCOP product with its resolved producer, commune and derived star status.
 
-    ``recognitions`` are newest first; ``current`` is the latest one in force on the build
-    date; ``status`` is ``valid``, ``upcoming`` (only recognitions dated after the build
-    date) or ``expired``.
+    ``recognitions`` are newest first (those whose date is unknown last); ``current`` is
+    the latest one in force on the build date; ``status`` is ``valid``, ``upcoming`` (only
+    recognitions dated after the build date), ``unknown`` (none in force, and one whose date
+    is not known: it is never shown as current) or ``expired``.
     """
 
     meta: models.ProductMeta = None  # type: ignore[assignment]
@@ -74,6 +75,16 @@ class Product(Node):
     def latest(self) -> models.Recognition:
         """Return the most recent recognition, valid or not."""
         return self.recognitions[0]
+
+    @property
+    def badge(self) -> models.Recognition:
+        """Return the recognition a badge shows: the current one, else (date unknown) the
+        highest undated one, else the most recent."""
+        if self.current:
+            return self.current
+        if self.status == "unknown":
+            return max((r for r in self.recognitions if r.date.precision == "unknown"), key=lambda r: r.stars)
+        return self.latest
 
 
 @dataclass(eq=False)
@@ -166,8 +177,8 @@ class Site:
 
     @property
     def expired_products(self) -> list[Product]:
-        """Return the products whose every recognition has expired."""
-        return [p for p in self.products if p.status == "expired"]
+        """Return the products with no recognition in force: expired, or of unknown date."""
+        return [p for p in self.products if p.status in ("expired", "unknown")]
 
     def products_by_stars(self) -> dict[int, list[Product]]:
         """Return current products keyed by current stars (5, 4, 3)."""
@@ -218,17 +229,21 @@ class _Assembler:
         chosen = None
         if meta.commune:
             try:
-                chosen = self.geo.commune(meta.commune)
+                chosen, note = self.geo.commune_match(meta.commune)
             except PlaceError as exc:
                 self.error(entry, ("commune",), exc.message, exc.hint)
                 return None
+            if note:
+                self.warn(entry, ("commune",), note, f"write it as '{chosen.name}' if that is the place")
         former = getattr(meta, "former_address", None)
         if former and former.commune:
             try:
-                candidates = self.geo.former(former.commune, former.district)
+                candidates, note = self.geo.former_match(former.commune, former.district)
             except PlaceError as exc:
                 self.error(entry, ("former_address", "commune"), exc.message, exc.hint)
                 return chosen
+            if note:
+                self.warn(entry, ("former_address", "commune"), note, "check the old commune's name; tones tell places apart")
             names = ", ".join(f"{c.name} ({c.slug})" for c in candidates)
             if chosen is None and len(candidates) > 1:
                 self.error(entry, ("former_address", "commune"), f"'{former.commune}' was split in 2025 between {names}",
@@ -293,12 +308,17 @@ def _product(a: _Assembler, e: models.Entry) -> Product | None:
     recs = tuple(sorted((models.Recognition(**dict(r)) for r in typed), key=lambda r: (r.date, r.stars), reverse=True))
     dates = [r.date for r in typed]
     for i, r in enumerate(typed):
-        if dates.index(r.date) != i:
+        if dates.index(r.date) != i and r.date.precision != "unknown":
             a.warn(e, ("recognitions", i, "date"), "has the same date as another recognition", "check the dates; on the same day the higher star is taken as current")
         if r.date.value > a.today:
             a.warn(e, ("recognitions", i, "date"), f"is after the build date {a.today.isoformat()}", "check the year; it is shown as not yet in force")
     valid = [r for r in recs if r.is_valid(a.today)]
-    status = "valid" if valid else "upcoming" if any(r.date.value > a.today for r in recs) else "expired"
+    if valid:
+        status = "valid"
+    elif any(r.date.value > a.today for r in recs):
+        status = "upcoming"
+    else:
+        status = "unknown" if any(r.date.precision == "unknown" for r in recs) else "expired"
     return Product("product", e.slug, url_of("product", e.slug), e, meta=e.meta, recognitions=recs,
                    current=valid[0] if valid else None, status=status, commune=a.locate(e, required=True))
 
@@ -347,6 +367,8 @@ def assemble(
     nodes: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
     commune_files = []
     for e in entries:
+        if isinstance(e.meta, models.Publishable) and e.meta.updated and e.meta.updated > today:
+            a.warn(e, ("updated",), f"is after the build date {today.isoformat()}", "write the day the facts were last checked; it is shown as the build date")
         if isinstance(e.meta, models.Publishable) and not e.meta.is_published(today):
             a.drafts.add((e.kind, e.slug))
         elif e.kind == "commune":
@@ -355,7 +377,18 @@ def assemble(
             nodes[e.kind][e.slug] = node
     communes = _commune_pages(a, geography, commune_files)
     site = _link(a, config, today, nodes, communes)
+    _removed_html(a, [n.entry for n in site.nodes() if n.entry is not None], frozenset(config.video_hosts))
     return site, a.problems
+
+
+def _removed_html(a: _Assembler, entries: list[models.Entry], video_hosts: frozenset[str]) -> None:
+    """Warn about HTML in bodies that rendering removes (nothing is dropped silently)."""
+    from .markup import removed_html
+
+    for e in entries:
+        for line, what in removed_html(e.body, video_hosts):
+            a.problems.append(ContentError(e.path, e.body_line + line - 1, 0, "", f"{what} is removed when the page is made",
+                                           "write the text in Markdown instead; only simple formatting is kept", "warning"))
 
 
 def _commune_pages(a: _Assembler, geography: Geography, files: list[models.Entry]) -> dict[int, CommunePage]:

@@ -132,8 +132,11 @@ class Views:
 
     def recognition(self, r: models.Recognition) -> View:
         """Return a recognition with its ``state`` on the build date: ``valid``, ``upcoming``,
-        ``maybe_expired`` (a year-only date in its year of expiry) or ``expired``."""
-        if r.is_valid(self.today):
+        ``maybe_expired`` (a year-only date in its year of expiry), ``unknown`` (its date is not
+        known) or ``expired``."""
+        if r.date.precision == "unknown":
+            state = "unknown"
+        elif r.is_valid(self.today):
             state = "valid"
         elif r.date.value > self.today:
             state = "upcoming"
@@ -153,7 +156,7 @@ class Views:
             group = p.meta.group
             v = self._cards[id(p)] = View(
                 url=self.url(p), name=p.name, summary=p.meta.summary or "", status=p.status, stars=p.stars,
-                badge=self.recognition(p.current or p.latest),
+                badge=self.recognition(p.badge),
                 group=dict(slug=group.slug, label=group.label) if group else None,
                 commune=p.commune.name if p.commune else None,
                 cover=self.image(self.media.cover(p.photos)),

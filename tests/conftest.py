@@ -135,7 +135,7 @@ SMALL_SITE = {
         title: Giới thiệu
         menu: 1
         ---
-        Trang giới thiệu <script>alert(1)</script>.
+        Trang giới thiệu.
         """,
     "content/communes/cam-binh.md": """\
         ---

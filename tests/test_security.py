@@ -76,7 +76,7 @@ def test_python_tags_in_yaml_are_an_error(write_site) -> None:
     [
         ("C:\\\\Users\\\\anh.jpg", "'C:\\Users\\anh.jpg' is not a file name in this entry's folder"),
         ("\\\\server\\\\anh.jpg", "'\\server\\anh.jpg' is not a file name in this entry's folder"),
-        ("anh\\0.jpg", "'anh\x00.jpg' is not a file name in this entry's folder"),
+        ("anh\\0.jpg", "contains an invisible control character U+0000 (NUL)"),
         ("lien-ket.jpg", "'lien-ket.jpg' points outside this entry's folder"),
         ("tai-lieu.pdf", "'tai-lieu.pdf' is not a photo"),
     ],

@@ -189,7 +189,8 @@ def _card_spec(node: Any, site_title: str, cover: str | None) -> cards.CardSpec:
             where += f" · trước đây: {former.commune}"
         if node.current:
             return cards.CardSpec(node.name, where, f"{node.current.stars} sao OCOP", node.current.stars, False, site_title, cover)
-        return cards.CardSpec(node.name, where, f"Hết hạn · từng đạt {node.latest.stars} sao", None, True, site_title, cover)
+        badge = {"upcoming": f"Chưa có hiệu lực · {node.badge.stars} sao", "unknown": f"Đạt {node.badge.stars} sao · chưa rõ năm"}
+        return cards.CardSpec(node.name, where, badge.get(node.status, f"Hết hạn · từng đạt {node.badge.stars} sao"), None, True, site_title, cover)
     if node.kind == "fair":
         when = format_date_range(node.start, node.end if node.meta.end else None)
         place = ", ".join(x for x in (node.meta.venue, node.meta.city) if x)

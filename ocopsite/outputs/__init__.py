@@ -26,7 +26,7 @@ def machine_outputs(site: Any, sitemap: list[tuple[str, Any]]) -> dict[str, byte
         return base + url_of(node.kind, node.slug).lstrip("/")
 
     files = {
-        FEED_FILE: atom(site.products, canonical, config.title, base, base + FEED_FILE, config.language),
+        FEED_FILE: atom(site.products, canonical, config.title, base, base + FEED_FILE, config.language, site.today),
         FAIRS_CALENDAR: calendar(site.fairs, canonical, _("Hội chợ OCOP"), base),
     }
     for f in site.fairs:

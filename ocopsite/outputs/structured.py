@@ -63,8 +63,14 @@ def product(p, url: str, image: str | None, producer_url: str | None, province: 
     (a lapsed recognition says so)."""
     awards = []
     for r in sorted(p.recognitions, key=lambda r: r.date):
+        if r.date.precision == "unknown":
+            awards.append(f"OCOP {r.stars} sao (chưa rõ năm công nhận)")
+            continue
         text = f"OCOP {r.stars} sao ({r.date.year})"
-        awards.append(text if r.is_valid(today) or r.date.value > today else f"{text}, đã hết hạn")
+        if r.date.value > today:
+            awards.append(f"{text}, chưa có hiệu lực")
+        else:
+            awards.append(text if r.is_valid(today) else f"{text}, đã hết hạn")
     maker = None
     if p.producer:
         maker = {"@type": "Organization", "name": p.producer.name, "url": producer_url}
