@@ -603,6 +603,8 @@ class Entry:
     digest: str = ""
     #: The file line the Markdown body starts on.
     body_line: int = 0
+    #: True when the entry has errors (in ``warnings``): it is checked, never published.
+    broken: bool = False
 
     def position(self, *field_path: Any) -> tuple[int, int]:
         """Return ``(line, column)`` of a field, or of its nearest parent, or of the file's start."""

@@ -33,11 +33,25 @@ def read_entry(
     path: Path, root: Path, kind: str, max_bytes: int = MAX_FILE_BYTES, images: ImageSettings = ImageSettings(),
     listings: dict[Path, set[str]] | None = None,
 ) -> models.Entry | list[ContentError]:
-    """Read one content file of ``kind`` into an ``Entry``, or return its errors (sorted by line).
+    """Read one content file of ``kind`` into an ``Entry``, or return its errors (sorted by
+    line) when it has any (its warnings stay on the entry)."""
+    result = read_file(path, root, kind, max_bytes, images, listings)
+    if isinstance(result, list) or not result.broken:
+        return result
+    return result.warnings
 
-    The photos it lists are checked against its folder (``images`` gives the limits;
-    ``listings`` the names in folders already listed); an entry with a bad photo reference
-    is returned as errors too.
+
+def read_file(
+    path: Path, root: Path, kind: str, max_bytes: int = MAX_FILE_BYTES, images: ImageSettings = ImageSettings(),
+    listings: dict[Path, set[str]] | None = None,
+) -> models.Entry | list[ContentError]:
+    """Read one content file of ``kind``; return its errors when it cannot be read at all,
+    else an ``Entry`` whose ``warnings`` hold every problem found.
+
+    An entry with errors is ``broken``: the fields that failed are left out (required ones
+    stood in for), so its photos (checked against its folder: ``images`` gives the limits,
+    ``listings`` the names in folders already listed), commune and references are still
+    checked in the same run, but it is never published.
     """
     spec = KINDS[kind]
     where = rel(path, root)
@@ -62,7 +76,9 @@ def read_entry(
     except ValidationError as exc:
         reported = {p.field for p in problems}  # a refused tag is not also "must be text"
         errors += [e for e in validation_errors(exc, spec.model, where, lines) if e.field not in reported]
-        return sorted(errors)
+        meta = _salvage(spec.model, values, exc)
+        if meta is None:
+            return sorted(errors)
     entry = models.Entry(
         kind=kind, slug=slug, path=where, meta=meta, body=body, folder=path.parent, lines=lines,
         digest=hashlib.blake2b(data, digest_size=16).hexdigest(), body_line=body_line,
@@ -73,10 +89,33 @@ def read_entry(
         errors += problems
     if "![" in body:
         errors.append(_problem(entry, (), "a picture written in the text (![…](…)) is not shown", "list the photo under 'images:' instead", "warning"))
-    if any(e.is_error for e in errors):
-        return sorted(errors)
+    entry.broken = any(e.is_error for e in errors)
     entry.warnings = sorted(errors)
     return entry
+
+
+#: Values that stand in for required fields of an entry that failed to validate, so its
+#: other fields (photos, commune, references) are still checked in the same run. An entry
+#: with such stand-ins is never published.
+_STAND_INS = {"name": "?", "title": "?", "recognitions": [{"stars": "3", "date": "unknown"}], "start": "2000-01-01"}
+
+
+def _salvage(model: type, values: dict, exc: ValidationError) -> Any:
+    """Return the entry's front matter without the fields that failed (required ones stood
+    in for), or None when even that does not validate."""
+    data = dict(values)
+    for err in exc.errors(include_url=False):
+        if err["loc"]:
+            data.pop(err["loc"][0], None)
+    for name, info in model.model_fields.items():
+        if info.is_required() and name not in data:
+            if name not in _STAND_INS:
+                return None
+            data[name] = _STAND_INS[name]
+    try:
+        return model.model_validate(data)
+    except ValidationError:
+        return None
 
 
 def _body_controls(where: str, body: str, first_line: int) -> list[ContentError]:
@@ -236,8 +275,9 @@ def _bundle_item(kind: str, item: os.DirEntry, path: Path, where: str, base: str
 
 
 class ReadResult(typing.NamedTuple):
-    """What reading ``content/`` gives: entries, problems, and the ``(kind, slug)`` of
-    entries that exist but failed to read (so references to them are not errors too)."""
+    """What reading ``content/`` gives: entries (broken ones included: see ``read_file``),
+    problems, and the ``(kind, slug)`` of entries that exist but have errors (so references
+    to them are not errors too). Each entry's own problems are in its ``warnings``."""
 
     entries: list[models.Entry]
     problems: list[ContentError]
@@ -351,6 +391,8 @@ def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES, images: ImageSetti
             broken.add((kind, slug))
             continue
         result.slug = slug
+        if result.broken:  # still assembled, for its commune and references, never published
+            broken.add((kind, slug))
         entries.append(result)
     return ReadResult(entries, problems, broken)
 
@@ -359,10 +401,10 @@ def _read_cached(path: Path, root: Path, kind: str, max_bytes: int, images: Imag
                  listings: dict[Path, set[str]], cache: ReadCache | None) -> models.Entry | list[ContentError]:
     """Read one entry, through the cache for page bundles."""
     if cache is None or not KINDS[kind].bundle or path.parent not in listings:
-        return read_entry(path, root, kind, max_bytes, images, listings)
+        return read_file(path, root, kind, max_bytes, images, listings)
     key, sig = f"{kind}:{path}", ReadCache.signature(path, listings[path.parent])
     result = cache.get(key, sig)
     if result is None:
-        result = read_entry(path, root, kind, max_bytes, images, listings)
+        result = read_file(path, root, kind, max_bytes, images, listings)
         cache.put(key, sig, result)
     return result

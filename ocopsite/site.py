@@ -365,17 +365,23 @@ def assemble(
     """
     a = _Assembler(config, geography, today, set(broken))
     nodes: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
-    commune_files = []
+    commune_files, checked_only = [], []
     for e in entries:
         if isinstance(e.meta, models.Publishable) and e.meta.updated and e.meta.updated > today:
             a.warn(e, ("updated",), f"is after the build date {today.isoformat()}", "write the day the facts were last checked; it is shown as the build date")
         if isinstance(e.meta, models.Publishable) and not e.meta.is_published(today):
             a.drafts.add((e.kind, e.slug))
         elif e.kind == "commune":
-            commune_files.append(e)
+            if not e.broken:
+                commune_files.append(e)
         elif (node := BUILDERS[e.kind](a, e)) is not None:
-            nodes[e.kind][e.slug] = node
+            if e.broken:
+                checked_only.append(node)
+            else:
+                nodes[e.kind][e.slug] = node
     communes = _commune_pages(a, geography, commune_files)
+    for node in checked_only:  # an entry with errors: its references are checked in the same run
+        _references(a, node, nodes, lambda *_: None)
     site = _link(a, config, today, nodes, communes)
     _removed_html(a, [n.entry for n in site.nodes() if n.entry is not None], frozenset(config.video_hosts))
     return site, a.problems
@@ -406,6 +412,25 @@ def _commune_pages(a: _Assembler, geography: Geography, files: list[models.Entry
     return pages
 
 
+def _references(a: _Assembler, node: Node, nodes: dict[str, dict[str, Any]], add: Callable[[Node, str, Node], None]) -> None:
+    """Resolve one node's references (product → producer; craft → products; fair →
+    products, producers), reporting unknown ones; ``add(node, attribute, other)`` records
+    each relation both ways."""
+    e, products, producers = node.entry, nodes["product"], nodes["producer"]
+    if node.kind == "product":
+        if e.meta.producer:
+            if producer := a.resolve(e, "producer", None, e.meta.producer, producers, "producer"):
+                node.producer = producer
+                add(producer, "products", node)
+        elif "producer" not in e.meta.model_fields_set:  # `producer:` left empty = known to be unknown
+            a.warn(e, (), "has no producer", "add 'producer:' with the slug of its producer, or leave 'producer:' empty if it is not known")
+    for field_name, table, what, back in (("products", products, "product", node.kind + "s"), ("producers", producers, "producer", "fairs")):
+        if node.kind in ("craft", "fair") and hasattr(e.meta, field_name):
+            for other in a.references(e, field_name, table, what):
+                add(node, field_name, other)
+                add(other, back, node)
+
+
 def _link(a: _Assembler, config: SiteConfig, today: dt.date, nodes: dict[str, dict[str, Any]], communes: dict[int, CommunePage]) -> Site:
     """Resolve references both ways, fill commune pages, sort, and freeze the lists."""
     products, producers = nodes["product"], nodes["producer"]
@@ -414,25 +439,9 @@ def _link(a: _Assembler, config: SiteConfig, today: dt.date, nodes: dict[str, di
     def add(node: Node, attr: str, other: Node) -> None:
         rel.setdefault((id(node), attr), []).append(other)
 
-    for p in products.values():
-        e = p.entry
-        if e.meta.producer:
-            if producer := a.resolve(e, "producer", None, e.meta.producer, producers, "producer"):
-                p.producer = producer
-                add(producer, "products", p)
-        elif "producer" not in e.meta.model_fields_set:  # `producer:` left empty = known to be unknown
-            a.warn(e, (), "has no producer", "add 'producer:' with the slug of its producer, or leave 'producer:' empty if it is not known")
-    for c in nodes["craft"].values():
-        for prod in a.references(c.entry, "products", products, "product"):
-            add(c, "products", prod)
-            add(prod, "crafts", c)
-    for f in nodes["fair"].values():
-        for prod in a.references(f.entry, "products", products, "product"):
-            add(f, "products", prod)
-            add(prod, "fairs", f)
-        for prd in a.references(f.entry, "producers", producers, "producer"):
-            add(f, "producers", prd)
-            add(prd, "fairs", f)
+    for kind in ("product", "craft", "fair"):
+        for node in nodes[kind].values():
+            _references(a, node, nodes, add)
     for kind, attr in (("product", "products"), ("producer", "producers"), ("craft", "crafts"), ("fair", "fairs")):
         for node in nodes[kind].values():
             if node.commune is not None:

@@ -177,10 +177,13 @@ def test_all_content_errors_are_reported_at_once_and_output_survives(small_site:
     assert lines == [
         "content/pages/broken.md:2:17: YAML syntax error: expected ',' or ']', but got '<stream end>' (check the indentation and that text with a ':' or '#' is in quotes)",
         "content/products/hong/index.md:3:1: group: must be one of food, beverages, herbal, handicrafts, ornamentals, tourism (got 'drinks')",
+        # field errors do not hide the reference and commune errors of the same entry
+        "content/products/hong/index.md:4:1: producer: no producer has the slug 'htx-ky-phuu' (did you mean 'htx-ky-phu'?)",
+        "content/products/hong/index.md:5:1: commune: 'Xã Không Tồn Tại Ở Đâu' is not one of the 69 current communes of Hà Tĩnh (see the commune list on the site's commune index)",
         "content/products/hong/index.md:7:5: recognitions.0.stars: must be 3, 4 or 5 (got '6')",
         "content/products/hong/index.md:8:5: recognitions.0.date: 30/02/2024 is not a real date",
     ]
-    assert "4 errors" in err
+    assert "6 errors" in err
     after = {p: p.read_bytes() for p in (small_site / "output").rglob("*") if p.is_file()}
     assert after == before, "a failed build must leave the last good output untouched"
 
@@ -301,3 +304,60 @@ def test_photo_letter_case_must_match_and_commune_photos_sit_beside_their_file(s
     commune.write_text(commune.read_text(encoding="utf-8").replace("summary:", "images: [{src: cam-binh.jpg, alt: Cánh đồng Cẩm Bình}]\nsummary:"), encoding="utf-8")
     build(small_site, TODAY)
     assert 'alt="Cánh đồng Cẩm Bình"' in page(small_site, "xa-phuong/cam-binh/index.html")
+
+
+def test_one_run_reports_field_photo_reference_and_commune_problems_of_one_entry(small_site: Path) -> None:
+    write_files(small_site, {"content/products/mot-lan/index.md": """\
+        ---
+        name: Một lần sửa
+        group: drinks
+        producer: htx-khong-co
+        commune: Xã Cẩm Bính
+        recognitions:
+          - stars: 6
+            date: 2024
+        images:
+          - src: khong-co.jpg
+            alt: Ảnh
+        ---
+        """})
+    with pytest.raises(BuildError) as exc:
+        build(small_site, TODAY)
+    mine = [str(p) for p in exc.value.problems if "mot-lan" in p.path]
+    assert mine == [
+        "content/products/mot-lan/index.md:3:1: group: must be one of food, beverages, herbal, handicrafts, ornamentals, tourism (got 'drinks')",
+        "content/products/mot-lan/index.md:4:1: producer: no producer has the slug 'htx-khong-co' (use the folder name of a producer under content/)",
+        "warning: content/products/mot-lan/index.md:5:1: commune: 'Xã Cẩm Bính' was taken to be Xã Cẩm Bình: the tone marks differ "
+        "(write it as 'Xã Cẩm Bình' if that is the place)",
+        "content/products/mot-lan/index.md:7:5: recognitions.0.stars: must be 3, 4 or 5 (got '6')",
+        "content/products/mot-lan/index.md:10:5: images.0.src: 'khong-co.jpg' is not in the folder content/products/mot-lan/ "
+        "(check the file name; letter case matters)",
+    ]
+
+
+def test_a_recognition_of_unknown_date_is_never_shown_as_current(small_site: Path) -> None:
+    write_files(small_site, {"content/products/chua-ro/index.md": """\
+        ---
+        name: Chưa rõ năm
+        group: food
+        producer: htx-ky-phu
+        commune: cam-binh
+        recognitions:
+          - stars: 4
+            date: chưa rõ
+        ---
+        """})
+    build(small_site, TODAY)
+    html = page(small_site, "san-pham/chua-ro/index.html")
+    status = html.split('<p class="status">')[1].split("</p>")[0]
+    assert "Đạt 4 sao (chưa rõ năm công nhận)" in status and "badge-4" not in status
+    assert "Chưa rõ năm công nhận, nên không được xem là còn hiệu lực" in html
+    catalogue = page(small_site, "san-pham/index.html") + page(small_site, "san-pham/trang/2/index.html")
+    assert "Chưa rõ năm" not in catalogue and "Chưa rõ năm" not in page(small_site, "sao/4/index.html")
+    assert "Chưa rõ năm" in page(small_site, "san-pham/het-han/index.html")
+
+
+def test_names_typed_without_tones_match_silently(small_site: Path) -> None:
+    index = small_site / "content/products/keo-cu-do/index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("commune: cam-binh", "commune: Xa Cam Binh"), encoding="utf-8")
+    assert build(small_site, TODAY).warnings == []

@@ -216,3 +216,24 @@ def test_crawl_finds_no_broken_link_at_the_root_or_under_a_sub_path(site: Path, 
     assert broken == []
     assert count > 90
     build(site, TODAY)  # leave the module's site as the other tests expect
+
+
+def test_the_feed_never_calls_a_future_recognition_expired_nor_dates_the_future(write_site) -> None:
+    files = dict(SMALL_SITE)
+    files["content/products/sap-co/index.md"] = (
+        "---\nname: Sắp có hiệu lực\ngroup: food\nproducer: htx-ky-phu\ncommune: cam-binh\n"
+        "recognitions:\n  - {stars: 4, date: 2027-03-01}\nupdated: 2027-06-01\n---\n"
+    )
+    root = write_site(files)
+    (root / "content/products/nuoc-mam-ky-phu/chai.jpg").write_bytes((DATA / "images/hopper.jpg").read_bytes())
+    result = build(root, TODAY)
+    assert any("updated: is after the build date 2026-11-30" in str(w) for w in result.warnings)
+    feed = feedparser.parse((root / "output/feed.xml").read_text(encoding="utf-8"))
+    [entry] = [e for e in feed.entries if e.id.endswith("/sap-co/")]
+    assert entry.title == "Sắp có hiệu lực — OCOP 4 sao (chưa có hiệu lực)"
+    latest = dt.datetime(2026, 11, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    for e in feed.entries:
+        assert dt.datetime.fromisoformat(e.updated) <= latest
+    assert dt.datetime.fromisoformat(feed.feed.updated) <= latest
+    sitemap = SCHEMA.to_dict(str(root / "output/sitemap.xml"))
+    assert all(u.get("lastmod", "") <= "2026-11-30T00:00:00+07:00" for u in sitemap["url"])

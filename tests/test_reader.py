@@ -179,3 +179,105 @@ def test_wrong_types_and_missing_required_fields(tmp_path: Path) -> None:
         "p/index.md:7:1: draft: must be true or false (got 'có')",
         "p/index.md:8:9: price.amount: is not an amount in đồng (got '12.5'); write 150000 or 150.000",
     ]  # sorted by line
+
+
+# --- hostile and careless input, round two ------------------------------------------------
+
+
+@pytest.mark.parametrize(("yaml_text", "line"), [
+    ("name: &a [*a]\n", 2),                                   # an alias that refers to itself
+    ("name: &a\n  x: *a\n", 2),
+    ("name: " + "[" * 500 + "]" * 500 + "\n", 2),             # nesting without end, in brackets
+    ("".join(" " * i + f"k{i}:\n" for i in range(300)) + " " * 300 + "v\n", 23),  # and by indentation
+])
+def test_self_referring_aliases_and_endless_nesting_are_one_clear_error(tmp_path: Path, yaml_text: str, line: int) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "index.md").write_text("---\n" + yaml_text + "---\n", encoding="utf-8")
+    [error] = messages(read_entry(tmp_path / "p" / "index.md", tmp_path, "product"))
+    assert error.startswith(f"p/index.md:{line}:") and "nested too deeply or repeats itself" in error
+
+
+def test_an_unclosed_bracket_deeper_than_the_parser_recurses_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "index.md").write_text("---\nname: " + "[" * 5000 + "\n---\n", encoding="utf-8")
+    [error] = messages(read_entry(tmp_path / "p" / "index.md", tmp_path, "product"))
+    assert error == "p/index.md:2: YAML error: the front matter is nested too deeply"
+
+
+@pytest.mark.parametrize(("typed", "where", "what"), [
+    ('name: "Kẹo\\x07 lạc"', "2:7: name", "U+0007 (bell)"),                       # an escape in quotes
+    ("name: Kẹo\x0b lạc", "2:10: name", "U+000B (vertical tab, often pasted from Word)"),  # pasted raw
+    ("name: Kẹo\x1b[0m lạc", "2:10: name", "U+001B (escape)"),
+    ('summary: "a\\u0085b"', "4:10: summary", "U+0085"),
+])
+def test_control_characters_are_refused_with_field_file_and_real_line(tmp_path: Path, typed: str, where: str, what: str) -> None:
+    (tmp_path / "p").mkdir()
+    text = f"---\n{typed}\nrecognitions: [{{stars: 3, date: 2024}}]\n---\nCâu chuyện.\n"
+    if typed.startswith("summary"):
+        text = f"---\nname: Kẹo lạc\nrecognitions: [{{stars: 3, date: 2024}}]\n{typed}\n---\nCâu chuyện.\n"
+    (tmp_path / "p" / "index.md").write_text(text, encoding="utf-8")
+    errors = messages(read_entry(tmp_path / "p" / "index.md", tmp_path, "product"))
+    assert [e for e in errors if "control character" in e] == [
+        f"p/index.md:{where}: contains an invisible control character {what} "
+        "(delete it: retype that part, or paste the text again as plain text)"
+    ]
+
+
+def test_a_control_character_in_the_story_is_refused_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "index.md").write_text("---\nname: Kẹo\nrecognitions: [{stars: 3, date: 2024}]\n---\nDòng một.\nDòng\x0chai.\n", encoding="utf-8")
+    assert messages(read_entry(tmp_path / "p" / "index.md", tmp_path, "product")) == [
+        "p/index.md:6:5: the text contains an invisible control character U+000C (page break, often pasted from Word) "
+        "(delete it: retype that part, or paste the text again as plain text)"
+    ]
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "index.md").write_text(
+        '---\nname: "Kẹo lạc Hà Tĩnh\ngroup: food\nrecognitions:\n  - stars: 3\n    date: 2024\nsummary: Ngon.\n---\n', encoding="utf-8")
+    assert messages(read_entry(tmp_path / "p" / "index.md", tmp_path, "product")) == [
+        'p/index.md:2:7: name: the text starting with " is never closed (end it with " on the same line, or remove the ")'
+    ]
+
+
+def test_empty_required_values_say_is_empty_never_none(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "index.md").write_text("---\nname: Kẹo\ngroup:\nrecognitions:\n  - stars:\n    date:\n    kind:\n---\n", encoding="utf-8")
+    errors = messages(read_entry(tmp_path / "p" / "index.md", tmp_path, "product"))
+    assert not [e for e in errors if "None" in e]
+    assert errors == [
+        "p/index.md:3:1: group: is empty; write one of food, beverages, herbal, handicrafts, ornamentals, tourism",
+        "p/index.md:5:5: recognitions.0.stars: is empty (write a value after the ':')",
+        "p/index.md:6:5: recognitions.0.date: is empty (write a value after the ':')",
+    ]
+
+
+@pytest.mark.parametrize(("field", "typed", "value"), [
+    ("group", "thực phẩm", "food"), ("group", "Thuc pham", "food"), ("group", "thủ công mỹ nghệ", "handicrafts"),
+    ("group", "Du lịch", "tourism"), ("kind", "Nâng hạng", "upgrade"), ("kind", "danh gia lai", "renewal"),
+])
+def test_choices_accept_the_vietnamese_labels_shown_on_the_site(tmp_path: Path, field: str, typed: str, value: str) -> None:
+    (tmp_path / "p").mkdir()
+    group = f"group: {typed}\n" if field == "group" else "group: food\n"
+    kind = f"\n    kind: {typed}" if field == "kind" else ""
+    (tmp_path / "p" / "index.md").write_text(f"---\nname: Kẹo\n{group}recognitions:\n  - stars: 3\n    date: 2024{kind}\n---\n", encoding="utf-8")
+    entry = read_entry(tmp_path / "p" / "index.md", tmp_path, "product")
+    assert isinstance(entry, Entry), entry
+    got = entry.meta.group.value if field == "group" else entry.meta.recognitions[0].kind
+    assert got == value
+
+
+def test_a_producer_type_for_household_producers(tmp_path: Path) -> None:
+    (tmp_path / "h").mkdir()
+    (tmp_path / "h" / "index.md").write_text("---\nname: Hộ ông A\ntype: hộ sản xuất\n---\n", encoding="utf-8")
+    entry = read_entry(tmp_path / "h" / "index.md", tmp_path, "producer")
+    assert entry.meta.type.value == "household_producer" and entry.meta.type.label == "Hộ sản xuất"
+
+
+@pytest.mark.parametrize("typed", ["unknown", "chưa rõ", "Không rõ"])
+def test_a_recognition_date_can_be_honestly_unknown(tmp_path: Path, typed: str) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "index.md").write_text(f"---\nname: Kẹo\ngroup: food\nrecognitions:\n  - stars: 4\n    date: {typed}\n---\n", encoding="utf-8")
+    entry = read_entry(tmp_path / "p" / "index.md", tmp_path, "product")
+    assert entry.meta.recognitions[0].date.precision == "unknown"

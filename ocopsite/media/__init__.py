@@ -37,6 +37,7 @@ PHOTOS_FILE = "photos.json"
 _BOOK = {HASHES_FILE, PHOTOS_FILE}
 #: Small jobs (QR codes, cards) go to worker processes in batches of this many.
 BATCH = 32
+NOTE_HINT = "the photo is published without any of its metadata; save it again from a photo editor to silence this"
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ class _Book:
             data = json.loads((self.cache / name).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+        if name == PHOTOS_FILE and isinstance(data, dict):  # an index of an older layout is dropped
+            data = {k: v for k, v in data.items() if isinstance(v, dict) and "d" in v and "n" in v}
         return data if isinstance(data, dict) else {}
 
     def content_hash(self, path: Path) -> str:
@@ -167,7 +170,7 @@ def run_media(site: Any, root: Path, workers: int | None = None,
     if failed:  # only a programming error can get here: fonts, URLs and texts are ours
         raise RuntimeError(f"media jobs failed: {failed}")
     used = set(files.values()) | _BOOK
-    book.save({k for k in book.photos if any(n in used for n, *_ in book.photos[k])}, {str(p.source) for p in _all_photos(site)})
+    book.save({k for k in book.photos if any(n in used for n, *_ in book.photos[k]["d"])}, {str(p.source) for p in _all_photos(site)})
     media = Media(images, cards_, qr_, files, frozenset(used), shot.made + len(todo), shot.reused + len(jobs) - len(todo))
     return media, problems
 
@@ -244,21 +247,24 @@ def _photos(photo_list: list[Photo], settings: ImageSettings, root: Path, book: 
         key = _digest(book.content_hash(p.source), fingerprint)
         keys[p.source] = key
         known = book.photos.get(key)
-        if not (known and all(d[0] in existing for d in known)) and key not in todo:
+        if not (known and all(d[0] in existing for d in known["d"])) and key not in todo:
             stem = (slugify(p.source.stem) or "anh")[:60]
             todo[key] = Job("photo", key, photos.process, (str(p.source), stem, key, settings, str(root / CACHE_DIR)), rel(p.source, root))
     results, failed = run_jobs(list(todo.values()), workers, progress)
-    for key, derivatives in results.items():
-        book.photos[key] = [[d.name, d.fmt, d.width, d.height] for d in derivatives]
+    for key, (derivatives, notes) in results.items():
+        book.photos[key] = {"d": [[d.name, d.fmt, d.width, d.height] for d in derivatives], "n": notes}
         book.changed = True
     images, files, problems = {}, {}, []
     for p in photo_list:
         key = keys[p.source]
+        where = rel(p.source, root)
         if key in failed:
-            problems.append(ContentError(todo[key].owner, 0, 0, "", f"the photo {failed[key]}", photos.image_hint(failed[key])))
+            problems.append(ContentError(where, 0, 0, "", f"the photo {failed[key]}", photos.image_hint(failed[key])))
             continue
-        images[p.source] = _image(p.alt, book.photos[key])
-        files.update({f"{OUTPUT_DIR}/{name}": name for name, *_ in book.photos[key]})
+        entry = book.photos[key]
+        problems += [ContentError(where, 0, 0, "", f"the photo {note}", NOTE_HINT, "warning") for note in entry["n"]]
+        images[p.source] = _image(p.alt, entry["d"])
+        files.update({f"{OUTPUT_DIR}/{name}": name for name, *_ in entry["d"]})
     return PhotoResult(images, files, problems, len(results), len(keys) - len(todo))
 
 
@@ -272,13 +278,16 @@ def _image(alt: str, derivatives: list) -> Image:
 
 
 def _run_batch(jobs: list[Job]) -> list[tuple[str, bool, Any]]:
-    """Run jobs in one worker; a ``ValueError`` is that job's failure with its message."""
+    """Run jobs in one worker; a ``ValueError`` is that job's failure with its message, and
+    any other exception too (a damaged photo must never stop the build)."""
     out = []
     for job in jobs:
         try:
             out.append((job.key, True, job.make(*job.args)))
         except ValueError as exc:
             out.append((job.key, False, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - reported as the photo's error, naming the file
+            out.append((job.key, False, f"could not be processed ({type(exc).__name__}: {exc})"))
     return out
 
 
@@ -327,11 +336,15 @@ def inspect_photos(site: Any, root: Path) -> list[ContentError]:
     existing = set(os.listdir(cache)) if cache.is_dir() else set()
     problems = []
     for p in _all_photos(site):
+        where = rel(p.source, root)
         known = book.photos.get(_digest(_peek_hash(book, p.source), fingerprint))
-        if known and all(d[0] in existing for d in known):
-            continue
-        if message := photos.inspect(p.source, site.config.images):
-            problems.append(ContentError(rel(p.source, root), 0, 0, "", f"the photo {message}", photos.image_hint(message)))
+        if known and all(d[0] in existing for d in known["d"]):
+            message, notes = None, known["n"]
+        else:
+            message, notes = photos.inspect(p.source, site.config.images)
+        if message:
+            problems.append(ContentError(where, 0, 0, "", f"the photo {message}", photos.image_hint(message)))
+        problems += [ContentError(where, 0, 0, "", f"the photo {note}", NOTE_HINT, "warning") for note in notes]
     return problems
 
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image as PILImage
-from PIL import ImageCms, ImageOps, UnidentifiedImageError
+from PIL import ImageCms, UnidentifiedImageError
 
 from ..config import ImageSettings
 
 #: Bump when the processing code changes what it writes, so caches refresh.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 OPEN_FORMATS = ["JPEG", "PNG", "WEBP", "GIF"]
 
 
@@ -87,74 +87,107 @@ def atomic_save(im: PILImage.Image, path: Path, fmt: str, quality: int) -> None:
         raise
 
 
-def process(source: str, stem: str, key: str, settings: ImageSettings, cache_dir: str) -> list[Derivative]:
-    """Decode one photo and write its derivatives into ``cache_dir``.
+#: EXIF orientation → the transposition that shows the picture upright (EXIF 2.3, tag 0x0112).
+_ORIENT = {
+    2: (PILImage.Transpose.FLIP_LEFT_RIGHT,), 3: (PILImage.Transpose.ROTATE_180,), 4: (PILImage.Transpose.FLIP_TOP_BOTTOM,),
+    5: (PILImage.Transpose.TRANSPOSE,), 6: (PILImage.Transpose.ROTATE_270,), 7: (PILImage.Transpose.TRANSVERSE,),
+    8: (PILImage.Transpose.ROTATE_90,),
+}
 
-    Applies EXIF orientation, converts to sRGB, never upscales. Returns the derivatives
-    sorted by width (widest last). Raises ``ValueError`` with a plain message for files that are not a
-    supported photo, truncated, or bigger than ``settings.max_pixels``.
+
+def _orientation(im: PILImage.Image, notes: list[str]) -> int:
+    """Return the EXIF orientation 1–8 (1 when absent). Damaged EXIF (wrong value types,
+    truncated blocks) gives 1 and a note: the picture is fine, its metadata is not, and none
+    of it is published anyway. (Pillow's ``exif_transpose`` rewrites the EXIF it keeps, and
+    a GPS value of the wrong type made it raise ``TypeError``.)"""
+    try:
+        value = im.getexif().get(0x0112, 1)
+        value = int(value)
+    except Exception as exc:  # any damage in the EXIF block
+        notes.append(f"has damaged EXIF data ({type(exc).__name__}); its orientation is ignored")
+        return 1
+    return value if value in range(1, 9) else 1
+
+
+def decode(source: str, settings: ImageSettings, largest: int) -> tuple[PILImage.Image, list[str]]:
+    """Open a photo as the build uses it: upright, in sRGB, without any metadata, decoded
+    (for JPEG) at the smallest scale not under ``largest`` pixels wide.
+
+    Returns ``(image, notes)``: notes are plain warnings about the file (damaged EXIF,
+    Pillow's own warnings). Raises ``ValueError`` with a plain message for files that are not
+    a supported photo, are damaged or truncated, or are bigger than ``settings.max_pixels``.
     """
     PILImage.MAX_IMAGE_PIXELS = settings.max_pixels
-    out = Path(cache_dir)
+    notes: list[str] = []
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             with PILImage.open(source, formats=OPEN_FORMATS) as im:
-                largest = max(settings.widths)
+                turn = _orientation(im, notes)
                 if im.format == "JPEG":
                     # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the widest
                     # derivative is that much smaller (bench/: about 3x faster on 12 MP).
-                    turned = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
-                    im.draft(im.mode, (1, largest) if turned else (largest, 1))
+                    im.draft(im.mode, (1, largest) if turn in (5, 6, 7, 8) else (largest, 1))
                 im.seek(0)  # animated GIF/WebP: the first frame
                 im.load()
-                im = ImageOps.exif_transpose(im)
+                for step in _ORIENT.get(turn, ()):
+                    im = im.transpose(step)
                 im = _to_srgb(im)
                 im.info.clear()  # never carry EXIF, XMP, IPTC, ICC or comments into outputs
+        notes += [_plain(str(w.message)) for w in caught]
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
         raise ValueError(f"is larger than the limit of {settings.max_pixels:,} pixels set by images.max_pixels") from None
     except UnidentifiedImageError:
         raise ValueError("is not a JPEG, PNG, WebP or GIF photo") from None
-    except (OSError, SyntaxError, EOFError) as exc:
+    except (OSError, SyntaxError, EOFError, ValueError) as exc:
         raise ValueError(f"is damaged or truncated ({exc})") from None
+    except Exception as exc:  # anything else a damaged file makes a decoder raise
+        raise ValueError(f"could not be read ({type(exc).__name__}: {exc})") from None
+    return im, sorted(set(notes))
+
+
+def _plain(message: str) -> str:
+    """Return a library warning as a short note (``Corrupt EXIF data`` …)."""
+    text = " ".join(message.split())
+    return f"gave the warning '{text[:120]}'"
+
+
+def process(source: str, stem: str, key: str, settings: ImageSettings, cache_dir: str) -> tuple[list[Derivative], list[str]]:
+    """Decode one photo (``decode``) and write its derivatives into ``cache_dir``.
+
+    Never upscales. Returns the derivatives sorted by width (widest last) and the notes
+    about the file. Raises ``ValueError`` with a plain message when the file is not a usable
+    photo.
+    """
+    out = Path(cache_dir)
+    largest = max(settings.widths)
+    im, notes = decode(source, settings, largest)
     width, height = im.size
     widths = sorted({w for w in settings.widths if w < width} | {min(width, largest)})
     result = []
-    source = im
+    current = im
     for w in sorted(widths, reverse=True):
         h = max(1, round(height * w / width))
         # Each width is made from the next larger one: a third less resampling work.
-        resized = source if w == source.width else source.resize((w, h), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+        resized = current if w == current.width else current.resize((w, h), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
         for fmt, ext in (("webp", "webp"), ("jpeg", "jpg")):
             name = f"{stem}-{key}-{w}.{ext}"
             frame = resized if fmt == "webp" else _flatten(resized, settings.background)
             atomic_save(frame, out / name, fmt, settings.quality)
             result.append(Derivative(name, fmt, w, h))
-        source = resized
-    return sorted(result, key=lambda d: (d.width, d.fmt))
+        current = resized
+    return sorted(result, key=lambda d: (d.width, d.fmt)), notes
 
 
-def inspect(source: Path, settings: ImageSettings) -> str | None:
-    """Check a photo as the build will read it: format, pixel limit, complete data (JPEGs
-    are decoded at 1/8 scale, so this stays fast).
-
-    Returns a plain problem message, or None when the file is a usable photo.
-    """
-    PILImage.MAX_IMAGE_PIXELS = settings.max_pixels
+def inspect(source: Path, settings: ImageSettings) -> tuple[str | None, list[str]]:
+    """Check a photo exactly as the build will read it (``decode``; JPEGs at 1/8 scale, so
+    this stays fast). Returns ``(problem message or None, notes)``."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-            with PILImage.open(source, formats=OPEN_FORMATS) as im:
-                if im.format == "JPEG":
-                    im.draft(im.mode, (64, 64))  # decode at 1/8 scale: finds truncation, cheaply
-                im.load()
-    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-        return f"is larger than the limit of {settings.max_pixels:,} pixels set by images.max_pixels"
-    except UnidentifiedImageError:
-        return "is not a JPEG, PNG, WebP or GIF photo"
-    except (OSError, SyntaxError, EOFError) as exc:
-        return f"is damaged or truncated ({exc})"
-    return None
+        _im, notes = decode(str(source), settings, 64)
+    except ValueError as exc:
+        return str(exc), []
+    return None, notes
 
 
 def image_hint(message: str) -> str:
