@@ -93,7 +93,10 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         except NewEntryError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
+        from .new import NEXT_STEPS
+
         print(path.relative_to(root).as_posix())
+        print(NEXT_STEPS.format(path=path.relative_to(root).as_posix()))
         return 0
     if args.command == "serve":
         from .serve import serve
@@ -131,8 +134,8 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
 
 def _report_check(problems: list[ContentError], strict: bool, fmt: str) -> int:
     """Print check results (one line per problem, sorted, then a count); return the exit code."""
-    if strict:
-        problems = [dataclasses.replace(p, severity="error") for p in problems]
+    if strict:  # notes (on drafts) stay notes: a draft is unfinished by definition
+        problems = [dataclasses.replace(p, severity="error") if p.severity == "warning" else p for p in problems]
     problems = sorted(problems)
     if fmt == "json":
         print(json.dumps({"problems": as_json(problems), "summary": summary_line(problems)}, ensure_ascii=False, indent=2))

@@ -15,7 +15,8 @@ class ContentError:
     ``column`` are 1-based (0 when the problem is about the whole file or line), ``field`` is
     a dotted path into
     the front matter such as ``recognitions.0.stars`` (empty when none applies).
-    ``severity`` is ``"error"`` or ``"warning"``.
+    ``severity`` is ``"error"``, ``"warning"`` or ``"note"`` (a problem of a draft: it never
+    fails a build or ``check --strict``, it lists what is left to fill in).
     """
 
     path: str
@@ -34,8 +35,8 @@ class ContentError:
         text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        if self.severity == "warning":
-            text = "warning: " + text
+        if self.severity in ("warning", "note"):
+            text = f"{self.severity}: {text}"
         return text
 
     @property
@@ -67,10 +68,12 @@ class BuildError(Exception):
 
 
 def summary_line(problems: list[ContentError]) -> str:
-    """Return ``N errors, M warnings`` for a list of problems."""
+    """Return ``N errors, M warnings`` for a list of problems (``, K notes`` when there are)."""
     errors = sum(1 for p in problems if p.is_error)
-    warnings = len(problems) - errors
-    return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    notes = sum(1 for p in problems if p.severity == "note")
+    warnings = len(problems) - errors - notes
+    text = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    return text + (f", {notes} note{'s' if notes != 1 else ''} on drafts" if notes else "")
 
 
 def rel(path: Path | str, root: Path | str) -> str:
@@ -107,4 +110,5 @@ def as_github(problem: ContentError) -> str:
     if problem.field:
         where += f",title={prop(problem.field)}"
     message = problem.message + (f" ({problem.hint})" if problem.hint else "")
-    return f"::{problem.severity} {where}::{esc(message)}"
+    level = "notice" if problem.severity == "note" else problem.severity
+    return f"::{level} {where}::{esc(message)}"

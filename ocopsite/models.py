@@ -453,6 +453,14 @@ class ProducerMeta(Publishable, Illustrated, Located):
     startup_cooperative: Year | None = None
     summary: str | None = None
 
+    @field_validator("type", mode="before")
+    @classmethod
+    def _type_given(cls, value: Any) -> Any:
+        # `type:` written but left empty (as the `new` skeleton leaves it) is unfinished.
+        if value is None:
+            raise PydanticCustomError("empty", "is empty; write one of " + ", ".join(t.value for t in ProducerType))
+        return value
+
 
 class CommuneMeta(Sourced, Illustrated):
     """Front matter of the optional ``content/communes/<slug>.md``."""

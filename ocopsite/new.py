@@ -8,8 +8,19 @@ from pathlib import Path
 from .kinds import KINDS
 from .vietnamese import nfc, slugify
 
-#: Skeletons are drafts (``draft: true``) so nothing half-written is ever published;
-#: every line an editor may fill is there, commented, in Vietnamese.
+#: What a skeleton's story says until the editor writes one; a published entry whose story
+#: is still this text is an error (``check`` names it).
+PLACEHOLDERS = {
+    "product": "Viết câu chuyện sản phẩm ở đây: nguyên liệu, cách làm, người làm.",
+    "producer": "Viết lời giới thiệu chủ thể ở đây.",
+    "craft": "Viết lời giới thiệu làng nghề ở đây.",
+    "fair": "Viết lời giới thiệu hội chợ ở đây.",
+    "page": "Viết nội dung trang ở đây.",
+}
+
+#: Skeletons are drafts (``draft: true``) so nothing half-written is ever published. Facts
+#: are left empty, never filled with a guess: while it is a draft, ``check`` lists them as
+#: notes; once ``draft: true`` is removed, each empty one is an error until it is filled.
 SKELETONS = {
     "product": """\
 ---
@@ -18,49 +29,51 @@ draft: true
 name: "{name}"
 # Nhóm: food (thực phẩm) | beverages (đồ uống) | herbal (thảo dược) |
 #       handicrafts (thủ công mỹ nghệ) | ornamentals (sinh vật cảnh) | tourism (du lịch)
-group: food
+group:
 # Tên thư mục của chủ thể trong content/producers/ (để trống nếu chưa rõ)
-# producer:
+producer:
 # Xã/phường hiện nay (từ 01/07/2025), ví dụ: Xã Cẩm Bình
-# commune:
+commune:
 # Hoặc địa chỉ cũ trước năm 2025 (hệ thống tự tìm xã mới):
 # former_address:
 #   commune: xã Cẩm Vịnh
 #   district: huyện Cẩm Xuyên
 recognitions:
-  # Mỗi quyết định công nhận một mục. Sửa số sao và ngày cho đúng quyết định.
-  - stars: 3                 # 3, 4 hoặc 5
-    date: {today}            # ngày quyết định: 15/10/2024, hoặc chỉ năm: 2024
+  # Mỗi quyết định công nhận một mục, đúng như trong quyết định.
+  - stars:                   # 3, 4 hoặc 5
+    date:                    # ngày quyết định: 15/10/2024, hoặc chỉ năm: 2024, hoặc: chưa rõ
     # decision: "2394/QĐ-UBND"
     # kind: first            # first (lần đầu) | renewal (đánh giá lại) | upgrade (nâng hạng)
-summary: ""
+summary:
+sources:
+  # Trang công bố công khai của từng thông tin (báo, cổng thông tin…)
+  # - https://…
 # images:
 #   - src: anh-san-pham.jpg  # ảnh đặt cùng thư mục với file này
 #     alt: Mô tả ảnh cho người không xem được ảnh
-# contact:
-#   phone: "0912345678"
-#   zalo: "0912345678"
 # price: 150.000             # đồng
 # standards: [VietGAP]
-# where_to_buy: [Cửa hàng OCOP …]
 ---
-Câu chuyện sản phẩm: nguyên liệu, cách làm, người làm.
+{placeholder}
 """,
     "producer": """\
 ---
 # Chủ thể OCOP mới. Điền thông tin, rồi xóa dòng "draft: true" để xuất bản.
 draft: true
 name: "{name}"
-# Loại hình: enterprise (doanh nghiệp) | cooperative (hợp tác xã) |
-#            cooperative_group (tổ hợp tác) | household_business (hộ kinh doanh)
-# type: cooperative
-# commune: Xã Cẩm Bình
+# Loại hình: enterprise (doanh nghiệp) | cooperative (hợp tác xã) | cooperative_group (tổ hợp tác) |
+#            household_business (hộ kinh doanh) | household_producer (hộ sản xuất)
+type:
+# Xã/phường hiện nay (từ 01/07/2025), ví dụ: Xã Cẩm Bình
+commune:
 # address: thôn …
 # founded: 2015
-# contact:
+# contact:                   # chỉ liên hệ công khai của tổ chức, không ghi số điện thoại cá nhân
 #   phone: "0912345678"
+sources:
+  # - https://…
 ---
-Giới thiệu chủ thể.
+{placeholder}
 """,
     "craft": """\
 ---
@@ -68,30 +81,33 @@ Giới thiệu chủ thể.
 draft: true
 name: "{name}"
 # craft: nón lá
-# commune: Xã Kỳ Khang
+commune:
 # recognition_type: traditional_craft_village  # traditional_craft | traditional_craft_village | craft_village
 # status: recognised                           # recognised | proposed | unconfirmed
 # recognition_year: 2014
 # decision: "2523/QĐ-UBND"
 # products: []                                 # tên thư mục các sản phẩm liên quan
+sources:
+  # - https://…
 ---
-Giới thiệu làng nghề.
+{placeholder}
 """,
     "fair": """\
 ---
 # Hội chợ mới. Điền thông tin, rồi xóa dòng "draft: true" để xuất bản.
 draft: true
 name: "{name}"
-start: {today}               # ngày bắt đầu: 15/11/2024 hoặc 2024-11-15 (có thể thêm giờ: 15/11/2024 08:00)
-# end: {today}
+start:                       # ngày bắt đầu: 15/11/2024 hoặc 2024-11-15 (có thể thêm giờ: 15/11/2024 08:00)
+# end: 17/11/2024
 # venue: quảng trường Trần Phú
 # city: TP Hà Tĩnh
 # organiser: Sở Công Thương Hà Tĩnh
-# booths: 100
 # products: []
 # producers: []
+sources:
+  # - https://…
 ---
-Giới thiệu hội chợ.
+{placeholder}
 """,
     "page": """\
 ---
@@ -101,9 +117,17 @@ title: "{name}"
 # summary: Một câu giới thiệu.
 # menu: 40                   # vị trí trong menu (bỏ trống nếu không đưa vào menu)
 ---
-Nội dung trang.
+{placeholder}
 """,
 }
+
+#: What ``new`` prints after the path of the file it made.
+NEXT_STEPS = """\
+next:
+  1. open {path} and fill in the empty fields (keep only facts from a public source, listed under 'sources:')
+  2. preview it: python build.py serve   (then open http://127.0.0.1:8000)
+  3. see what is still missing: python build.py check
+  4. when it is ready, delete the line 'draft: true'"""
 
 
 class NewEntryError(Exception):
@@ -124,7 +148,7 @@ def create(root: Path, kind: str, name: str, today: dt.date) -> Path:
     if path.exists() or (spec.bundle and path.parent.exists()):
         raise NewEntryError(f"{path.relative_to(root).as_posix()} already exists; nothing was changed")
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = SKELETONS[kind].format(name=name.replace('"', '\\"'), today=today.isoformat())
+    text = SKELETONS[kind].format(name=name.replace('"', '\\"'), placeholder=PLACEHOLDERS[kind])
     with open(path, "x", encoding="utf-8", newline="\n") as f:  # "x": never overwrite
         f.write(text)
     return path

@@ -6,6 +6,7 @@ The front matter machinery (decoding, the ``---`` split, YAML with lines) is in
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -21,6 +22,7 @@ from .config import ImageSettings
 from .errors import ContentError, rel
 from .frontmatter import CONTROL, CONTROL_HINT, Problem, Problems, control_message, decode, find_controls, load_yaml, split_front_matter, validation_errors
 from .kinds import KINDS
+from .new import PLACEHOLDERS
 from .vietnamese import nfc, slugify
 
 MAX_FILE_BYTES = 1_000_000
@@ -78,7 +80,7 @@ def read_file(
         errors += [e for e in validation_errors(exc, spec.model, where, lines) if e.field not in reported]
         meta = _salvage(spec.model, values, exc)
         if meta is None:
-            return sorted(errors)
+            return _as_notes(sorted(errors)) if _is_draft(values) else sorted(errors)
     entry = models.Entry(
         kind=kind, slug=slug, path=where, meta=meta, body=body, folder=path.parent, lines=lines,
         digest=hashlib.blake2b(data, digest_size=16).hexdigest(), body_line=body_line,
@@ -89,9 +91,23 @@ def read_file(
         errors += problems
     if "![" in body:
         errors.append(_problem(entry, (), "a picture written in the text (![…](…)) is not shown", "list the photo under 'images:' instead", "warning"))
+    if (story := body.strip()) and story in PLACEHOLDERS.values():
+        errors.append(ContentError(where, body_line + body[: body.index(story)].count("\n"), 0, "", "the text is still the placeholder of the new entry",
+                                   "write the real text in its place"))
+    if _is_draft(values):  # unfinished by definition: its problems say what is left to do
+        errors = _as_notes(errors)
     entry.broken = any(e.is_error for e in errors)
     entry.warnings = sorted(errors)
     return entry
+
+
+def _is_draft(values: dict) -> bool:
+    return str(values.get("draft", "")).strip().lower() in ("true", "yes", "on", "1")
+
+
+def _as_notes(errors: list[ContentError]) -> list[ContentError]:
+    """Return a draft's problems as notes: listed, never failing a build."""
+    return [dataclasses.replace(e, severity="note") for e in errors]
 
 
 #: Values that stand in for required fields of an entry that failed to validate, so its

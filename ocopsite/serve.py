@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import BuildError, ContentError, summary_line
 
@@ -45,10 +46,15 @@ class PreviewState:
 
 
 class PreviewApp:
-    """WSGI app serving ``output`` read-only, or the error page after a failed rebuild."""
+    """WSGI app serving ``output`` read-only, or the error page after a failed rebuild.
 
-    def __init__(self, output: Path, state: PreviewState) -> None:
+    ``base_path`` is the path the site is built for (``/ocop/`` for a sub-path build): the
+    site is served there, as it will be once published, and ``/`` redirects to it.
+    """
+
+    def __init__(self, output: Path, state: PreviewState, base_path: str = "/") -> None:
         self.output, self.state = output, state
+        self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """Answer one request (GET/HEAD only)."""
@@ -59,6 +65,13 @@ class PreviewApp:
             path = raw.encode("latin-1").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
             path = raw
+        if self.base_path != "/":
+            if path in ("", "/", self.base_path.rstrip("/")):
+                start_response("302 Found", [("Location", self.base_path), ("Content-Length", "0")])
+                return []
+            if not path.startswith(self.base_path):
+                return self._send(start_response, "404 Not Found", self._not_found(), "text/html; charset=utf-8")
+            path = "/" + path[len(self.base_path):]
         target = self.resolve(path)
         if target is None:
             return self._send(start_response, "403 Forbidden", b"forbidden\n", "text/plain")
@@ -66,9 +79,7 @@ class PreviewApp:
         if self.state.failed and is_page:
             return self._send(start_response, "500 Internal Server Error", self.error_page(), "text/html; charset=utf-8")
         if not target.is_file():
-            page = self.output / "404.html"
-            body = _CSP_META.sub(b"", page.read_bytes(), count=1) if page.is_file() else b"not found\n"
-            return self._send(start_response, "404 Not Found", body, "text/html; charset=utf-8")
+            return self._send(start_response, "404 Not Found", self._not_found(), "text/html; charset=utf-8")
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/xml", "application/json", "image/svg+xml"):
             kind += "; charset=utf-8"
@@ -78,6 +89,10 @@ class PreviewApp:
             # forbids; the published files keep their CSP.
             body = _CSP_META.sub(b"", body, count=1)
         return self._send(start_response, "200 OK", body, kind, environ.get("REQUEST_METHOD") == "HEAD")
+
+    def _not_found(self) -> bytes:
+        page = self.output / "404.html"
+        return _CSP_META.sub(b"", page.read_bytes(), count=1) if page.is_file() else b"not found\n"
 
     def resolve(self, path: str) -> Path | None:
         """Map a URL path to a file inside ``output``; None when it would leave it.
@@ -297,9 +312,9 @@ def serve(root: Path, today: dt.date | None, host: str, port: int, base_url: str
     output.mkdir(exist_ok=True)
     observer = _observer(root, changes)
     threading.Thread(target=_rebuild_forever, args=(rebuild, changes), daemon=True).start()
-    server = Server(app=PreviewApp(output, state), watcher=reloads.watcher)
+    server = Server(app=PreviewApp(output, state, urlsplit(local).path), watcher=reloads.watcher)
     reloads.loop = IOLoop.current()
-    print(f"serving {local} (Ctrl+C to stop)", flush=True)
+    print(f"serving {local} (Ctrl+C to stop)", flush=True)  # the site's own address: a sub-path build is served there
     try:
         server.serve(root=str(output), host=host, port=port, open_url_delay=None)
     finally:

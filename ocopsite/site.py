@@ -256,7 +256,8 @@ class _Assembler:
             chosen = chosen or candidates[0]
         if chosen is None:
             if required:
-                self.error(entry, (), "has no commune", "add 'commune:' (current) or 'former_address:' with the old commune and district")
+                where = ("commune",) if "commune" in meta.model_fields_set else ()
+                self.error(entry, where, "has no commune", "write the current commune after 'commune:', or add 'former_address:' with the old commune and district")
             elif not (former and former.district) and "commune" not in meta.model_fields_set:
                 self.warn(entry, (), "has no commune", "add 'commune:' so it appears on its commune's page, or leave 'commune:' empty if it is not known")
         return chosen

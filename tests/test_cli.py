@@ -117,23 +117,32 @@ def test_slugs_come_from_vietnamese_names_and_tone_collisions_are_errors(small_s
 
 
 @pytest.mark.parametrize(
-    ("kind", "name", "path"),
+    ("kind", "name", "path", "to_fill"),
     [
-        ("product", "Cu đơ Thành Đạt", "content/products/cu-do-thanh-dat/index.md"),
-        ("producer", "HTX Đồng Lộc", "content/producers/htx-dong-loc/index.md"),
-        ("craft", "Nón lá Ba Giang", "content/crafts/non-la-ba-giang/index.md"),
-        ("fair", "Lễ hội Cam 2026", "content/fairs/le-hoi-cam-2026/index.md"),
-        ("page", "Hỏi đáp", "content/pages/hoi-dap.md"),
+        ("product", "Cu đơ Thành Đạt", "content/products/cu-do-thanh-dat/index.md", ["commune", "group", "recognitions.0.stars", "recognitions.0.date", "the text"]),
+        ("producer", "HTX Đồng Lộc", "content/producers/htx-dong-loc/index.md", ["type", "the text"]),
+        ("craft", "Nón lá Ba Giang", "content/crafts/non-la-ba-giang/index.md", ["the text"]),
+        ("fair", "Lễ hội Cam 2026", "content/fairs/le-hoi-cam-2026/index.md", ["start", "the text"]),
+        ("page", "Hỏi đáp", "content/pages/hoi-dap.md", ["the text"]),
     ],
 )
-def test_new_creates_a_valid_skeleton_and_refuses_to_overwrite(write_site, capsys, kind: str, name: str, path: str) -> None:
+def test_new_writes_a_skeleton_whose_facts_are_empty_and_refuses_to_overwrite(write_site, capsys, kind: str, name: str, path: str, to_fill: list[str]) -> None:
     root = write_site({})
     code, out, _ = run(capsys, "new", kind, name, "--root", str(root))
-    assert (code, out.strip()) == (0, path)
+    assert code == 0 and out.splitlines()[0] == path
+    assert "python build.py serve" in out and "python build.py check" in out and "draft: true" in out, "says what to do next"
     text = (root / path).read_text(encoding="utf-8")
     assert f'"{name}"' in text and "draft: true" in text
+    assert "2026" not in text.replace(name, ""), "no date is made up"
+    code, out, _ = run(capsys, "check", "--strict", "--root", str(root), *NOW)
+    assert code == 0, "a draft never fails a check: its gaps are notes"
+    assert out.splitlines()[-1].startswith("check: 0 errors, 0 warnings")
+    (root / path).write_text(text.replace("draft: true\n", ""), encoding="utf-8")
     code, out, _ = run(capsys, "check", "--root", str(root), *NOW)
-    assert (code, out.splitlines()[-1]) == (0, "check: 0 errors, 0 warnings")
+    assert code == 1, "an untouched skeleton is never published"
+    reported = [line.split(": ", 1)[1] for line in out.splitlines()[:-1]]
+    for field in to_fill:
+        assert any(r.startswith(field) or r.startswith(f"{field}:") or (field == "commune" and "has no commune" in r) for r in reported), (field, reported)
     (root / path).write_text(text + "sửa\n", encoding="utf-8")
     code, _, err = run(capsys, "new", kind, name, "--root", str(root))
     assert code == 1 and err.strip() == f"error: {path} already exists; nothing was changed"

@@ -4,6 +4,7 @@ real ``build.py serve`` process driven over HTTP."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -238,6 +239,37 @@ def test_a_save_right_after_a_reload_is_built_and_reloaded_too(small_site: Path)
         page.write_text("---\ntitle: [hỏng\n---\n", encoding="utf-8")  # a broken save reloads too, to show the errors
         _wait_for(lambda: client.reloads >= 3, timeout=10)
         assert _get(base + "/gioi-thieu/")[0] == 500
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_a_sub_path_build_is_previewed_at_its_sub_path(small_site: Path) -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(small_site), "--port", str(port), "--now", "2026-11-30",
+         "--base-url", f"http://127.0.0.1:{port}/ocop/"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        def up():
+            try:
+                return _get(base + "/ocop/")
+            except OSError:
+                return None
+
+        status, body = _wait_for(up)
+        assert status == 200 and 'href="/ocop/san-pham/"' in body
+        status, body = _get(base + "/ocop/san-pham/nuoc-mam-ky-phu/")
+        assert status == 200 and "Nước mắm Kỳ Phú" in body
+        for href in re.findall(r'(?:href|src)="(/[^"]*)"', body):
+            if not href.startswith(("/livereload", "//")):  # the preview's own live-reload script
+                assert href.startswith("/ocop/"), href
+                with urllib.request.urlopen(base + href.split("#")[0], timeout=5) as r:
+                    assert r.status == 200, href
+        assert _get(base + "/san-pham/")[0] == 404, "the site is not served at the root"
+        assert _get(base + "/")[0] == 200, "the root redirects to the site"
     finally:
         proc.terminate()
         proc.wait(timeout=10)
