@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
     ``default_root`` is the project folder when ``--root`` is not given (``build.py``
     passes its own folder, so it works from any current directory).
     """
+    from .console import readable_output
+
+    readable_output()  # a cp1252 or cp1258 console degrades letters instead of crashing
     parser = _parser(default_root or Path.cwd())
     argv = sys.argv[1:] if argv is None else argv
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
