@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from PIL import ImageColor
@@ -43,6 +43,32 @@ class ImageSettings(BaseModel):
         return value
 
 
+class Office(BaseModel):
+    """The programme's standing office, as its public sources give it: shown on the contact
+    page, in the footer, and as the contact of products whose producer has none."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: The office's name as published.
+    name: str
+    #: What it does for the programme, in one sentence.
+    role: str = ""
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    #: The public pages every fact above comes from.
+    sources: list[str] = []
+
+    @field_validator("website", *("sources",))
+    @classmethod
+    def _https(cls, value: Any) -> Any:
+        for url in ([value] if isinstance(value, str) else value or []):
+            if not url.startswith(("https://", "http://")):
+                raise ValueError(f"must be a web address starting with https:// (got '{url}')")
+        return value
+
+
 class SiteConfig(BaseModel):
     """Site settings. Every option is documented where it is declared."""
 
@@ -71,6 +97,8 @@ class SiteConfig(BaseModel):
     #: Hosts whose videos may be embedded with <iframe> in Markdown bodies (https only).
     video_hosts: list[str] = ["www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com"]
     images: ImageSettings = ImageSettings()
+    #: The programme's standing office (contact page, footer, fallback contact of products).
+    office: Office | None = None
 
     @field_validator("province_code")
     @classmethod

@@ -50,9 +50,9 @@ KINDS: Mapping[str, Kind] = MappingProxyType({
     k.name: k
     for k in (
         _kind("product", "products", models.ProductMeta, True, "san-pham", "products", "product.html", "products.html", card=True, qr=True),
-        _kind("producer", "producers", models.ProducerMeta, True, "chu-the", "producers", "producer.html", "producers.html", qr=True),
-        _kind("commune", "communes", models.CommuneMeta, False, "xa-phuong", "communes", "commune.html", "communes.html", creatable=False),
-        _kind("craft", "crafts", models.CraftMeta, True, "lang-nghe", "crafts", "craft.html", "crafts.html"),
+        _kind("producer", "producers", models.ProducerMeta, True, "chu-the", "producers", "producer.html", "producers.html", card=True, qr=True),
+        _kind("commune", "communes", models.CommuneMeta, False, "xa-phuong", "communes", "commune.html", "communes.html", creatable=False, card=True),
+        _kind("craft", "crafts", models.CraftMeta, True, "lang-nghe", "crafts", "craft.html", "crafts.html", card=True),
         _kind("fair", "fairs", models.FairMeta, True, "hoi-cho", "fairs", "fair.html", "fairs.html", card=True, qr=True),
         _kind("page", "pages", models.PageMeta, False, "", "", "page.html", None),
     )

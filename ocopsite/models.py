@@ -343,6 +343,23 @@ class Contact(FrontMatter):
     facebook: Url | None = None
 
 
+class Place(FrontMatter):
+    """A place to buy a product: its ``name``, and its address, web page and phone when known."""
+
+    name: Text
+    address: str | None = None
+    url: Url | None = None
+    phone: Phone | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_a_bare_text(cls, value: Any) -> Any:
+        if isinstance(value, str):  # `[Cửa hàng OCOP, 02 Nguyễn Du]` would be two "places"
+            raise PydanticCustomError(
+                "place_text", "must be a place written as its own 'name:' and 'address:' lines, not one text (got '{value}')", {"value": value})
+        return value
+
+
 class Price(FrontMatter):
     """A retail price: ``amount`` in VND (integer) per ``unit`` (``chai 500 ml``)."""
 
@@ -383,10 +400,13 @@ class RecognitionMeta(FrontMatter):
 
 
 class Sourced(FrontMatter):
-    """Entries whose facts come from public sources; ``extra`` holds free-form data."""
+    """Entries whose facts come from public sources; ``notes`` say what the sources leave
+    open (shown discreetly beside them, never in the story); ``extra`` holds free-form data."""
 
     #: Public web pages the entry's facts come from (every fact shown needs one).
     sources: UrlList = []
+    #: Short notes on the sources: what they do not say, which differ (shown with them).
+    notes: TextList = []
     #: Free-form data for custom templates (the shipped templates do not show it).
     extra: dict[str, Any] = {}
 
@@ -429,7 +449,7 @@ class ProductMeta(Publishable, Illustrated, Located):
     price: Price | None = None
     contact: Contact | None = None
     standards: TextList = []
-    where_to_buy: TextList = []
+    where_to_buy: list[Place] = []
     tags: TextList = []
 
     @field_validator("group", mode="before")

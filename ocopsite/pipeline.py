@@ -262,6 +262,8 @@ def write_site(site: Site, media: Any, pages: Iterable[Any], root: Path, output:
         for spec in pages:
             page = spec.data.page
             if page["indexed"]:
+                if not page["image"]:  # every page that can be shared shows a picture
+                    raise ValueError(f"the page {spec.url} has no share picture (og:image)")
                 sitemap.append((spec.url, page["lastmod"]))
             key = key_of(spec)
             if not update.unchanged(spec.path, key):
@@ -271,6 +273,8 @@ def write_site(site: Site, media: Any, pages: Iterable[Any], root: Path, output:
             update.rendered(path, record)
     except TemplateProblem as exc:
         raise BuildError([ContentError(f"templates/{exc.template}", exc.line, 0, "", exc.message)]) from None
+    except ValueError as exc:  # the planner's own rules (see plan.Planner.check_links)
+        raise BuildError([ContentError("ocopsite/plan.py", 0, 0, "", f"site check failed: {exc}")]) from None
     for path, item in other_files(site, media, sitemap, root).items():
         if not update.unchanged(path, item.key):
             update.put(path, item)

@@ -64,6 +64,9 @@ class Planner:
         self.site, self.media, self.lang = site, media, lang
         self.config = site.config
         self.views = Views(media, site.config.base_path, site.today, lang)
+        self.chip_links: set[str] = set()
+        self.lists: set[str] = set()
+        self._chips: list[View] | None = None
         self.home = crumb(_("Trang chủ"), prefix(lang))
 
     def abs_url(self, path: str) -> str:
@@ -79,6 +82,8 @@ class Planner:
             trail = crumbs or [crumb(title)]
             items.append(structured.breadcrumbs([(c["label"], self.abs_url(c["url"] or url)) for c in trail]))
         jsonld = structured.dumps(structured.graph(items)) if items else None
+        if image is None and indexed:  # home, lists, plain pages: the site's own card
+            image = self.media.site_card
         page = dict(title=title, url=url, description=description, crumbs=crumbs, kind=kind, lastmod=lastmod,
                     image=dict(url=image.url, width=image.width, height=image.height, alt=image.alt) if image else None,
                     indexed=indexed, jsonld=jsonld and str(jsonld),
@@ -96,6 +101,7 @@ class Planner:
         yield from self.fairs()
         yield from self.pages()
         yield self.spec("/404.html", "404.html", _("Không tìm thấy trang"), "", None, "404", indexed=False, path="404.html")
+        self.check_links()
 
     # --- one method per section ----------------------------------------------------------
 
@@ -109,16 +115,28 @@ class Planner:
             schema=[structured.website(cfg.title, cfg.base_url, cfg.language, cfg.description)],
             counts=View(current=len(site.current_products), four_plus=len(by_stars[4]) + len(by_stars[5]),
                         producers=len(site.producers), crafts=len(site.crafts)),
-            stars=[View(n=n, count=len(items), url=section_url("stars", self.lang) + f"{n}/") for n, items in by_stars.items()],
+            stars=[self.chip(section_url("stars", self.lang) + f"{n}/", View(n=n, count=len(items))) for n, items in by_stars.items() if items],
             featured=v.cards(featured),
-            groups=[self._group_chip(g, items) for g, items in site.products_by_group().items()],
+            groups=[self._group_chip(g, items) for g, items in site.products_by_group().items() if items],
             fairs=[v.fair(f) for f in site.upcoming_fairs()[:3]],
             crafts=[View(url=v.url(c), name=c.name, craft=c.meta.craft, commune=c.commune.name if c.commune else None) for c in site.crafts[:6]],
             crafts_count=len(site.crafts), today=site.today,
         )
 
     def _group_chip(self, group: models.ProductGroup, items: list) -> View:
-        return View(slug=group.slug, label=group.label, count=len(items), url=section_url("group", self.lang) + f"{group.slug}/")
+        return self.chip(section_url("group", self.lang) + f"{group.slug}/", View(slug=group.slug, label=group.label, count=len(items)))
+
+    def chip(self, url: str, view: View) -> View:
+        """Return a filter chip's view with its ``url``, remembering the link: every chip must
+        lead to a list that is not empty (``check_links``)."""
+        self.chip_links.add(url)
+        return View(url=url, **{k: view[k] for k in view})
+
+    def check_links(self) -> None:
+        """Raise ``ValueError`` if a chip links to a list that was not planned or is empty,
+        or if an indexable page has no share picture (both are the planner's own rules)."""
+        if missing := sorted(self.chip_links - self.lists):
+            raise ValueError(f"filter chips lead to empty or missing lists: {', '.join(missing)}")
 
     def catalogue(self) -> Iterator[PageSpec]:
         """Yield the paginated lists: current products, expired ones, by star, by group."""
@@ -131,9 +149,13 @@ class Planner:
                                 _("Sản phẩm từng được công nhận OCOP nhưng chứng nhận đã quá 36 tháng và chưa được đánh giá lại, hoặc chưa rõ năm công nhận."),
                                 filter="expired", expired_count=expired_count)
         for n, items in site.products_by_stars().items():
+            if not items:  # no page, and no chip, for an empty choice
+                continue
             yield from self.listing(section_url("stars", self.lang) + f"{n}/", _("Sản phẩm OCOP {n} sao").format(n=n), items, parent,
                                     _("Các sản phẩm OCOP {n} sao còn hiệu lực.").format(n=n), filter=f"stars-{n}", expired_count=expired_count)
         for group, items in site.products_by_group().items():
+            if not items:
+                continue
             yield from self.listing(section_url("group", self.lang) + f"{group.slug}/", group.label, items, parent,
                                     _("Sản phẩm OCOP nhóm {group}.").format(group=group.label), filter=f"group-{group.slug}",
                                     expired_count=expired_count)
@@ -144,6 +166,8 @@ class Planner:
         count = max(1, math.ceil(len(items) / size))
         url_for = lambda n: base if n == 1 else f"{base}trang/{n}/"  # noqa: E731
         chips = self._filter_chips()
+        if items:
+            self.lists.add(base)
         for n in range(1, count + 1):
             pager = View(items=self.views.cards(items[(n - 1) * size : n * size]), number=n, count=count, total=len(items),
                          prev_url=url_for(n - 1) if n > 1 else None, next_url=url_for(n + 1) if n < count else None)
@@ -152,8 +176,13 @@ class Planner:
                             pager=pager, heading=title, chips=chips, **data)
 
     def _filter_chips(self) -> list[View]:
-        chips = [View(key=f"stars-{n}", label=_("{n} sao").format(n=n), url=section_url("stars", self.lang) + f"{n}/") for n in (5, 4, 3)]
-        return chips + [View(key=f"group-{g.slug}", label=g.label, url=section_url("group", self.lang) + f"{g.slug}/") for g in models.ProductGroup]
+        if self._chips is None:
+            by_stars, by_group = self.site.products_by_stars(), self.site.products_by_group()
+            chips = [self.chip(section_url("stars", self.lang) + f"{n}/", View(key=f"stars-{n}", label=_("{n} sao").format(n=n)))
+                     for n in (5, 4, 3) if by_stars[n]]
+            self._chips = chips + [self.chip(section_url("group", self.lang) + f"{g.slug}/", View(key=f"group-{g.slug}", label=g.label))
+                                   for g in models.ProductGroup if by_group[g]]
+        return self._chips
 
     def entry(self, node: Node, template: str, parent: dict, description: str, name: str, view: View,
               schema: list[dict], extra_crumbs: list[dict] = (), lastmod: Any = None) -> PageSpec:

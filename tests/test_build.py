@@ -30,7 +30,7 @@ def test_every_page_kind_is_written(built: Path) -> None:
     expected = [
         "index.html", "404.html", "sitemap.xml", "robots.txt",
         "san-pham/index.html", "san-pham/trang/2/index.html", "san-pham/het-han/index.html",
-        "san-pham/nuoc-mam-ky-phu/index.html", "sao/4/index.html", "sao/3/index.html", "sao/5/index.html",
+        "san-pham/nuoc-mam-ky-phu/index.html", "sao/4/index.html", "sao/3/index.html",
         "nhom/thuc-pham/index.html", "chu-the/index.html", "chu-the/htx-ky-phu/index.html",
         "xa-phuong/index.html", "xa-phuong/cam-binh/index.html", "lang-nghe/index.html",
         "lang-nghe/non-la-ky-thu/index.html", "hoi-cho/index.html", "hoi-cho/le-hoi-cam-2026/index.html",
@@ -40,6 +40,7 @@ def test_every_page_kind_is_written(built: Path) -> None:
         assert (out / path).is_file(), path
     assert len(list((out / "xa-phuong").glob("*/index.html"))) == 69
     assert not (out / "san-pham/ban-nhap").exists(), "drafts are never published"
+    assert not (out / "sao/5").exists() and not (out / "nhom/do-uong").exists(), "no page for an empty choice"
 
 
 def test_product_page_shows_current_stars_history_and_places(built: Path) -> None:
@@ -83,7 +84,7 @@ def test_star_and_group_pages_list_current_products(built: Path) -> None:
     assert "Nước mắm Kỳ Phú" in page(built, "sao/4/index.html")
     assert "Nước mắm Kỳ Phú" not in page(built, "sao/3/index.html")
     assert "Kẹo cu đơ Hà Tĩnh" in page(built, "sao/3/index.html")
-    assert "Chưa có sản phẩm nào trong mục này." in page(built, "sao/5/index.html")
+    assert "/sao/5/" not in page(built, "sao/4/index.html") + page(built, "index.html"), "no chip leads to an empty list"
     assert "Kẹo cu đơ Hà Tĩnh" in page(built, "nhom/thuc-pham/index.html")
     assert "Nước mắm Kỳ Phú" in page(built, "nhom/thuc-pham/trang/2/index.html")
 

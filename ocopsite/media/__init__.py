@@ -57,7 +57,8 @@ class Media:
     ``images`` maps a photo's source path to its derivatives; ``cards`` and ``qr`` map an
     entry's ``(kind, slug)`` to its share card and to the URL path of its QR code;
     ``files`` maps each output path to publish (``anh/x-1a2b-640.webp``) to its cache file
-    name; ``cache_files`` is every cache file this build uses (the rest is pruned).
+    name; ``cache_files`` is every cache file this build uses (the rest is pruned);
+    ``site_card`` is the card of the site itself.
     """
 
     images: Mapping[Path, Image]
@@ -67,6 +68,8 @@ class Media:
     cache_files: frozenset[str]
     made: int
     reused: int
+    #: The site's own card, for the home page, lists and plain pages.
+    site_card: Picture | None = None
 
     def cover(self, photos: Iterable[Photo]) -> Image | None:
         """Return the first of ``photos`` that was processed, or None."""
@@ -147,32 +150,51 @@ def run_media(site: Any, root: Path, workers: int | None = None,
     existing = set(os.listdir(cache))
     book = _Book(cache)
     shot = _photos(_all_photos(site), site.config.images, root, book, existing, workers, progress)
-    images, problems = shot.images, shot.problems
-    jobs, cards_, qr_, files = [], {}, {}, dict(shot.files)
-    fonts = _digest(*(b for b in ((root / "assets" / f).read_bytes() for f in (cards.FONT_REGULAR, cards.FONT_BOLD))))
-    cache_str = str(cache)
+    out = _Jobs(root, shot)
     for node in site.nodes():
+        out.entry(site, node)
+    site_card = out.card("site", "", cards.CardSpec(site.config.title, site.config.tagline, "", None, False, "", None, "site"), site.config.title)
+    todo = [j for j in out.jobs if j.key not in existing]
+    _results, failed = run_jobs(todo, workers)
+    if failed:  # only a programming error can get here: fonts, URLs and texts are ours
+        raise RuntimeError(f"media jobs failed: {failed}")
+    used = set(out.files.values()) | _BOOK
+    book.save({k for k in book.photos if any(n in used for n, *_ in book.photos[k]["d"])}, {str(p.source) for p in _all_photos(site)})
+    made, reused = shot.made + len(todo), shot.reused + len(out.jobs) - len(todo)
+    return Media(shot.images, out.cards, out.qr, out.files, frozenset(used), made, reused, site_card), shot.problems
+
+
+class _Jobs:
+    """Collects the QR code and share card jobs of a site, and the files they publish."""
+
+    def __init__(self, root: Path, shot: PhotoResult) -> None:
+        self.root, self.images = root, shot.images
+        self.cache = str(root / CACHE_DIR)
+        self.fonts = _digest(*((root / "assets" / f).read_bytes() for f in (cards.FONT_REGULAR, cards.FONT_BOLD)))
+        self.jobs: list[Job] = []
+        self.cards: dict[tuple[str, str], Picture] = {}
+        self.qr: dict[tuple[str, str], str] = {}
+        self.files: dict[str, str] = dict(shot.files)
+
+    def entry(self, site: Any, node: Any) -> None:
+        """Add the QR code and the card of one node, as the kinds table asks."""
         spec = KINDS[node.kind]
         if spec.qr:
             url = site.config.base_url + node.url.lstrip("/")
             name = f"qr-{_digest(qr.QR_VERSION, url, node.name)}.svg"
-            qr_[(node.kind, node.slug)] = node.url + "qr.svg"
-            files[node.url.lstrip("/") + "qr.svg"] = name
-            jobs.append(Job("qr", name, qr.make_qr, (url, f"QR: {node.name}", os.path.join(cache_str, name)), node.url))
+            self.qr[(node.kind, node.slug)] = node.url + "qr.svg"
+            self.files[node.url.lstrip("/") + "qr.svg"] = name
+            self.jobs.append(Job("qr", name, qr.make_qr, (url, f"QR: {node.name}", os.path.join(self.cache, name)), node.url))
         if spec.card:
-            card = _card_spec(node, site.config.title, media_cover(node, images))
-            name = f"the-{section(node.kind)}-{node.slug}-{_digest(cards.CARD_VERSION, repr(card), fonts)}.{card.extension}"
-            cards_[(node.kind, node.slug)] = Picture(f"/{OUTPUT_DIR}/{name}", cards.WIDTH, cards.HEIGHT, node.name)
-            files[f"{OUTPUT_DIR}/{name}"] = name
-            jobs.append(Job("card", name, cards.render_card, (card, str(root / "assets"), cache_str, os.path.join(cache_str, name)), node.url))
-    todo = [j for j in jobs if j.key not in existing]
-    _results, failed = run_jobs(todo, workers)
-    if failed:  # only a programming error can get here: fonts, URLs and texts are ours
-        raise RuntimeError(f"media jobs failed: {failed}")
-    used = set(files.values()) | _BOOK
-    book.save({k for k in book.photos if any(n in used for n, *_ in book.photos[k]["d"])}, {str(p.source) for p in _all_photos(site)})
-    media = Media(images, cards_, qr_, files, frozenset(used), shot.made + len(todo), shot.reused + len(jobs) - len(todo))
-    return media, problems
+            card = card_spec(node, site.config.title, media_cover(node, self.images))
+            self.cards[(node.kind, node.slug)] = self.card(f"{section(node.kind)}-{node.slug}", node.url, card, node.name)
+
+    def card(self, stem: str, owner: str, card: cards.CardSpec, alt: str) -> Picture:
+        """Add one share card job; return the picture it publishes."""
+        name = f"the-{stem or 'trang'}-{_digest(cards.CARD_VERSION, repr(card), self.fonts)}.{card.extension}"
+        self.files[f"{OUTPUT_DIR}/{name}"] = name
+        self.jobs.append(Job("card", name, cards.render_card, (card, str(self.root / "assets"), self.cache, os.path.join(self.cache, name)), owner))
+        return Picture(f"/{OUTPUT_DIR}/{name}", cards.WIDTH, cards.HEIGHT, alt)
 
 
 def media_cover(node: Any, images: Mapping[Path, Image]) -> str | None:
@@ -183,23 +205,34 @@ def media_cover(node: Any, images: Mapping[Path, Image]) -> str | None:
     return None
 
 
-def _card_spec(node: Any, site_title: str, cover: str | None) -> cards.CardSpec:
-    """Return what the share card of a node shows (products: stars; fairs: dates)."""
+def card_spec(node: Any, site_title: str, cover: str | None) -> cards.CardSpec:
+    """Return what the share card of a node shows: its name, where it is, and its badge
+    (products: the stars; fairs: the dates) on the colour of its group or kind."""
+    where = node.commune.name if getattr(node, "commune", None) else ""
     if node.kind == "product":
-        where = node.commune.name if node.commune else ""
+        theme = node.meta.group.value if node.meta.group else "site"
         former = node.meta.former_address
         if former and former.commune:
             where += f" · trước đây: {former.commune}"
         if node.current:
-            return cards.CardSpec(node.name, where, f"{node.current.stars} sao OCOP", node.current.stars, False, site_title, cover)
+            return cards.CardSpec(node.name, where, f"{node.current.stars} sao OCOP", node.current.stars, False, site_title, cover, theme)
         badge = {"upcoming": f"Chưa có hiệu lực · {node.badge.stars} sao", "unknown": f"Đạt {node.badge.stars} sao · chưa rõ năm"}
-        return cards.CardSpec(node.name, where, badge.get(node.status, f"Hết hạn · từng đạt {node.badge.stars} sao"), None, True, site_title, cover)
+        return cards.CardSpec(node.name, where, badge.get(node.status, f"Hết hạn · từng đạt {node.badge.stars} sao"), None, True, site_title, cover, theme)
     if node.kind == "fair":
         when = format_date_range(node.start, node.end if node.meta.end else None)
         place = ", ".join(x for x in (node.meta.venue, node.meta.city) if x)
-        return cards.CardSpec(node.name, f"{when} · {place}" if place else when, "Hội chợ", None, False, site_title, cover)
-    where = node.commune.name if getattr(node, "commune", None) else ""
-    return cards.CardSpec(node.name, where, site_title, None, False, site_title, cover)
+        return cards.CardSpec(node.name, f"{when} · {place}" if place else when, "Hội chợ", None, False, site_title, cover, "fair")
+    if node.kind == "producer":
+        kind = node.meta.type.label if node.meta.type else ""
+        badge = f"{len(node.products)} sản phẩm OCOP" if node.products else ""
+        return cards.CardSpec(node.name, " · ".join(x for x in (kind, where) if x), badge, None, False, site_title, cover, "producer")
+    if node.kind == "craft":
+        badge = node.meta.recognition_type.label if node.meta.recognition_type and node.meta.status == "recognised" else ""
+        return cards.CardSpec(node.name, " · ".join(x for x in (node.meta.craft or "", where) if x), badge, None, False, site_title, cover, "craft")
+    if node.kind == "commune":
+        badge = f"{len(node.products)} sản phẩm OCOP" if node.products else ""
+        return cards.CardSpec(node.name, site_title, badge, None, False, site_title, cover, "commune")
+    return cards.CardSpec(node.name, where, "", None, False, site_title, cover, "site")
 
 
 def _all_photos(site: Any) -> list[Photo]:

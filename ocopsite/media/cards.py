@@ -1,7 +1,9 @@
 """Share card jobs: a 1200×630 picture per entry of a kind with ``card`` in the kinds table,
-for Open Graph and Zalo previews.
+and one for the site (home, lists, plain pages), for Open Graph and Zalo previews.
 
-Drawn with Pillow in Noto Sans (OFL, ``assets/fonts/``), which has every Vietnamese glyph.
+On the colour of the entry's product group (or kind), with its pictogram (``pictograms``) or
+its photo, its name and its star badge; drawn with Pillow in Noto Sans (OFL,
+``assets/fonts/``), which has every Vietnamese glyph.
 A card with a photo is a JPEG; the flat design without one is a palette PNG, which keeps
 its flat colours and sharp text at about a fifth of the JPEG's bytes (measured: 16 KB
 against 57 KB, in 10 ms). The job's key hashes everything drawn, the fonts and ``CARD_VERSION``.
@@ -17,20 +19,23 @@ from pathlib import Path
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont, ImageOps
 
+from . import pictograms
 from .photos import atomic_save
 
 WIDTH, HEIGHT = 1200, 630
 FONT_REGULAR = "fonts/NotoSans-Regular.ttf"
 FONT_BOLD = "fonts/NotoSans-Bold.ttf"
-CARD_VERSION = "2"
-GREEN, GOLD, PAPER, INK, MUTED, GREY = "#1d5b3a", "#f2b705", "#fbf8f3", "#1f2421", "#555d58", "#d4d4d4"
+CARD_VERSION = "3"
+GOLD, GREY, DARK = "#f2b705", "#d4d4d4", "#2b2100"
 
 
 @dataclass(frozen=True)
 class CardSpec:
     """What a card shows. ``stars`` is None when no star is in force; ``expired`` greys the
-    picture and badge; ``cover`` is the file name of a processed photo (a JPEG in the media
-    cache, whose name holds its hash) or None for the flat design."""
+    picture and badge; ``theme`` names the colour and pictogram (a product group such as
+    ``food``, or a kind such as ``fair``; ``site`` for the site's own card); ``cover`` is the
+    file name of a processed photo (a JPEG in the media cache, whose name holds its hash) or
+    None for the drawn design; ``badge`` may be empty (no badge)."""
 
     title: str
     subtitle: str
@@ -39,6 +44,7 @@ class CardSpec:
     expired: bool
     site_title: str
     cover: str | None = None
+    theme: str = "site"
 
     @property
     def extension(self) -> str:
@@ -77,13 +83,15 @@ def render_card(spec: CardSpec, assets_dir: str, cache_dir: str, out_path: str, 
     ``cache_dir`` is where the cover photo's derivative is.
     """
     fonts = _Fonts(assets_dir)
-    card = PILImage.new("RGB", (WIDTH, HEIGHT), PAPER)
+    colour = pictograms.COLOURS.get(spec.theme, pictograms.COLOURS["site"])
+    card = PILImage.new("RGB", (WIDTH, HEIGHT), "#5f6461" if spec.expired else colour)
     draw = ImageDraw.Draw(card)
-    _picture(card, draw, spec, cache_dir, fonts)
+    _picture(card, draw, spec, cache_dir)
     x, right, top = HEIGHT + 50, WIDTH - 50, HEIGHT - 120  # the text column; top of the badge
-    draw.text((x, 60), spec.site_title, font=fonts.bold(30), fill=GREEN, anchor="ls")
-    _texts(draw, spec, fonts, x, right, top)
-    _badge(draw, spec, fonts, x, top)
+    draw.text((x, 64), spec.site_title, font=fonts.bold(30), fill=GOLD, anchor="ls")
+    _texts(draw, spec, fonts, x, right, top if spec.badge else HEIGHT - 40)
+    if spec.badge:
+        _badge(draw, spec, fonts, x, top)
     if spec.cover:
         atomic_save(card, Path(out_path), "jpeg", quality)
     else:  # flat colours: a small palette keeps them exact and the file small
@@ -102,16 +110,15 @@ class _Fonts:
         return _font(str(self.dir / FONT_REGULAR), size)
 
 
-def _picture(card: PILImage.Image, draw: ImageDraw.ImageDraw, spec: CardSpec, cache_dir: str, fonts: _Fonts) -> None:
-    """Fill the left square: the cover photo, or the flat design (never a fake photo)."""
+def _picture(card: PILImage.Image, draw: ImageDraw.ImageDraw, spec: CardSpec, cache_dir: str) -> None:
+    """Fill the left square: the cover photo, or the pictogram on the group colour (a
+    drawing, never a fake photo)."""
     side = HEIGHT
     if spec.cover:
         with PILImage.open(Path(cache_dir) / spec.cover) as photo:
             card.paste(ImageOps.fit(photo.convert("RGB"), (side, side)), (0, 0))
     else:
-        draw.rectangle((0, 0, side, side), fill=GREEN)
-        _star(draw, side / 2, side / 2 - 20, 150, GOLD)
-        draw.text((side / 2, side - 90), "OCOP", font=fonts.bold(64), fill="#ffffff", anchor="mm")
+        pictograms.draw(draw, spec.theme if spec.theme in pictograms.SHAPES else "site", 90, 90, side - 180)
     if spec.expired:
         card.paste(ImageOps.grayscale(card.crop((0, 0, side, side))).convert("RGB"), (0, 0))
 
@@ -131,11 +138,11 @@ def _texts(draw: ImageDraw.ImageDraw, spec: CardSpec, fonts: _Fonts, x: int, rig
         lines = lines[:3] + [lines[3] + " …"]
     y = 110
     for line in lines:
-        draw.text((x, y), line, font=fonts.bold(size), fill=INK, anchor="la")
+        draw.text((x, y), line, font=fonts.bold(size), fill=pictograms.LIGHT, anchor="la")
         y += int(size * 1.25)
     y += 20
     for line in subtitle:
-        draw.text((x, y), line, font=fonts.regular(30), fill=MUTED, anchor="la")
+        draw.text((x, y), line, font=fonts.regular(30), fill=pictograms.LIGHT, anchor="la")
         y += 40
 
 
@@ -146,5 +153,5 @@ def _badge(draw: ImageDraw.ImageDraw, spec: CardSpec, fonts: _Fonts, x: int, top
     stars_w = (spec.stars or 0) * 40
     draw.rounded_rectangle((x, top, x + 40 + stars_w + text_w, top + 70), radius=12, fill=GREY if spec.expired else GOLD)
     for i in range(spec.stars or 0):
-        _star(draw, x + 40 + i * 40, top + 35, 17, "#2b2100")
-    draw.text((x + 20 + stars_w + (10 if stars_w else 0), top + 35), spec.badge, font=badge_font, fill="#2b2100", anchor="lm")
+        _star(draw, x + 40 + i * 40, top + 35, 17, DARK)
+    draw.text((x + 20 + stars_w + (10 if stars_w else 0), top + 35), spec.badge, font=badge_font, fill=DARK, anchor="lm")
