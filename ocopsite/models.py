@@ -536,6 +536,8 @@ class PageMeta(Publishable):
     menu: int | None = None
     #: Short label for the menu (default: the title).
     menu_title: str | None = None
+    #: Show the programme's standing office (``office`` in site_config.yaml) on this page.
+    office: bool = False
 
 
 def _day(value: dt.date | dt.datetime) -> dt.date:

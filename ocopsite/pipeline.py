@@ -288,9 +288,23 @@ def render_setup(site: Site, root: Path) -> tuple[Any, Callable[[Any], str]]:
     from . import code_version
     from .render import PageKeys, Setup, fingerprint_assets, template_digests
 
-    assets = fingerprint_assets(root / "assets")
-    setup = Setup(str(root / "templates"), site_data(site), {name: published for name, (_src, published) in assets.items()}, site.config.base_url)
+    published = {name: p for name, (_src, p) in fingerprint_assets(root / "assets").items()}
+    published |= {name: p for name, (p, _data) in generated_assets().items()}
+    setup = Setup(str(root / "templates"), site_data(site), published, site.config.base_url)
     return setup, PageKeys(setup, template_digests(root / "templates"), code_version())
+
+
+def generated_assets() -> dict[str, tuple[str, bytes]]:
+    """Return the assets the engine draws itself: ``{name: (published name, bytes)}`` (the
+    pictograms of product groups and entry kinds, ``img/picto/food.svg`` …)."""
+    from .media.pictograms import SHAPES, svg
+
+    out = {}
+    for name in SHAPES:
+        data = svg(name).encode()
+        digest = hashlib.blake2b(data, digest_size=4).hexdigest()
+        out[f"img/picto/{name}.svg"] = (f"img/picto/{name}.{digest}.svg", data)
+    return out
 
 
 def other_files(site: Site, media: Any, sitemap: list, root: Path) -> dict[str, Any]:
@@ -309,6 +323,8 @@ def other_files(site: Site, media: Any, sitemap: list, root: Path) -> dict[str, 
         items[path] = Item(hashlib.blake2b(name.encode(), digest_size=16).digest(), source=os.path.join(cache, name))
     for _name, (source, published) in fingerprint_assets(root / "assets").items():  # copied, never linked: editors change assets in place
         data = source.read_bytes()
+        items["assets/" + published] = Item(hashlib.blake2b(data, digest_size=16).digest(), data=data)
+    for _name, (published, data) in generated_assets().items():
         items["assets/" + published] = Item(hashlib.blake2b(data, digest_size=16).digest(), data=data)
     return items
 

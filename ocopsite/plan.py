@@ -223,9 +223,14 @@ class Planner:
     def producers(self) -> Iterator[PageSpec]:
         """Yield the producer index and each producer's page."""
         v, title = self.views, _("Chủ thể OCOP")
-        rows = [View(url=v.url(p), name=p.name, type=p.meta.type.label if p.meta.type else None,
-                     commune=p.commune.name if p.commune else None, products=len(p.products)) for p in self.site.producers]
-        yield self.index("producer", title, "producers.html", _("Doanh nghiệp, hợp tác xã, tổ hợp tác và hộ kinh doanh có sản phẩm OCOP."), producers=rows)
+        groups: dict[str, list[View]] = {}
+        for p in self.site.producers:  # grouped by legal form, in the order of the criteria
+            label = p.meta.type.label if p.meta.type else _("Chưa rõ loại hình")
+            groups.setdefault(label, []).append(View(tile=v.tile(p), products=len(p.products), current=sum(1 for x in p.products if x.current)))
+        order = [t.label for t in models.ProducerType] + [_("Chưa rõ loại hình")]
+        shelves = [View(label=label, count=len(groups[label]), items=groups[label]) for label in order if label in groups]
+        yield self.index("producer", title, "producers.html", _("Doanh nghiệp, hợp tác xã, tổ hợp tác và hộ kinh doanh có sản phẩm OCOP."),
+                         shelves=shelves, total=len(self.site.producers))
         parent = crumb(title, section_url("producer", self.lang))
         for p in self.site.producers:
             schema = [structured.organization(p, self.abs_url(v.url(p)), self.province)]
@@ -246,10 +251,14 @@ class Planner:
     def crafts(self) -> Iterator[PageSpec]:
         """Yield the craft index and each village craft's page."""
         v, title = self.views, _("Làng nghề")
-        rows = [View(url=v.url(c), name=c.name, recognition_type=c.meta.recognition_type.label if c.meta.recognition_type else None,
-                     status=c.meta.status, recognition_year=c.meta.recognition_year, commune=c.commune.name if c.commune else None)
-                for c in self.site.crafts]
-        yield self.index("craft", title, "crafts.html", _("Nghề và làng nghề truyền thống của tỉnh."), crafts=rows)
+        labels = {"recognised": _("Đã được công nhận"), "proposed": _("Đã đề nghị công nhận"), "unconfirmed": _("Chưa xác nhận được quyết định")}
+        groups: dict[str, list[View]] = {}
+        for c in self.site.crafts:
+            groups.setdefault(c.meta.status, []).append(View(
+                tile=v.tile(c), craft=c.meta.craft, recognition_year=c.meta.recognition_year, products=len(c.products),
+                recognition_type=c.meta.recognition_type.label if c.meta.recognition_type else None))
+        shelves = [View(label=labels[s], count=len(groups[s]), items=groups[s]) for s in labels if s in groups]
+        yield self.index("craft", title, "crafts.html", _("Nghề và làng nghề truyền thống của tỉnh."), shelves=shelves, total=len(self.site.crafts))
         parent = crumb(title, section_url("craft", self.lang))
         for c in self.site.crafts:
             schema = [structured.place(c.name, self.abs_url(v.url(c)), self.province, c.meta.summary)]
@@ -298,4 +307,6 @@ def site_data(site: Site, lang: str = LANGUAGES[0]) -> View:
         sections={name: section(name, lang) for name in (*KINDS, *LIST_SECTIONS) if section(name, lang)},
         groups=[View(slug=g.slug, label=g.label) for g in models.ProductGroup],
         video_hosts=list(cfg.video_hosts), featured_min_stars=cfg.featured_min_stars,
+        office=cfg.office.model_dump() if cfg.office else None,
+        contact_url=next((url_of("page", p.slug, lang) for p in site.pages if p.meta.office), None),
     )

@@ -21,7 +21,7 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .i18n import ConstantTranslations, translations
 from .markup import render_markdown
@@ -75,6 +75,12 @@ class Setup:
     base_url: str
 
 
+def breakable(text: str) -> Markup:
+    """Return ``text`` (escaped) with a line-break opportunity after each ``/``: a long
+    address wraps between its parts, never inside a word."""
+    return Markup("/<wbr>").join(escape(part) for part in str(text).split("/"))
+
+
 class Renderer:
     """A Jinja environment for one language, with the filters templates use (``url``,
     ``abs_url``, ``asset``, ``markdown``, dates, numbers) and a cache of product cards."""
@@ -98,7 +104,7 @@ class Renderer:
         self.env.filters.update(
             date=format_date, date_range=format_date_range, number=format_number, vnd=format_vnd,
             markdown=lambda text: render_markdown(text, self.base_path, hosts),
-            url=self.url, abs_url=self.abs_url, asset=self.asset,
+            url=self.url, abs_url=self.abs_url, asset=self.asset, breakable=breakable,
         )
         self.env.globals.update(
             config=config, card=self.card,

@@ -457,6 +457,10 @@ def _link(a: _Assembler, config: SiteConfig, today: dt.date, nodes: dict[str, di
                 items = rel.get((id(node), attr), [])
                 setattr(node, attr, tuple(sorted(items, key=by_date, reverse=True) if attr == "fairs" else sorted(items, key=by_name)))
     pages = sorted(nodes["page"].values(), key=lambda p: (p.meta.menu if p.meta.menu is not None else 10**6, sort_key(p.name)))
+    office = [p for p in pages if p.meta.office]
+    for extra in office[1:]:  # the "contact" button must lead to one page
+        a.error(extra.entry, ("office",), f"another page is already the contact page ({office[0].entry.path})",
+                "keep 'office: true' on one page only")
     return Site(
         config=config, today=today,
         products=tuple(sorted(products.values(), key=by_name)),

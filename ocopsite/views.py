@@ -158,6 +158,7 @@ class Views:
                 url=self.url(p), name=p.name, summary=p.meta.summary or "", status=p.status, stars=p.stars,
                 badge=self.recognition(p.badge),
                 group=dict(slug=group.slug, label=group.label) if group else None,
+                theme=group.value if group else "site",
                 commune=p.commune.name if p.commune else None,
                 cover=self.image(self.media.cover(p.photos)),
             )
@@ -173,19 +174,27 @@ class Views:
         return dict(
             name=node.name, url=self.url(node), slug=node.slug, photos=self.photos(node), body=node.body,
             sources=list(getattr(meta, "sources", []) or []) if meta else [],
-            qr=self.media.qr.get((node.kind, node.slug)), former=_former(meta),
+            notes=list(getattr(meta, "notes", []) or []) if meta else [],
+            qr=self.media.qr.get((node.kind, node.slug)), former=_former(meta), theme=node.kind,
         )
+
+    def tile(self, node: Any) -> View:
+        """Return a small entry tile for showcase lists: name, link, photo or pictogram."""
+        return View(url=self.url(node), name=node.name, cover=self.image(self.media.cover(node.photos)), theme=node.kind,
+                    commune=node.commune.name if getattr(node, "commune", None) else None)
 
     def product(self, p: Product) -> View:
         """Return everything a product page shows."""
         meta = p.meta
         others = [o for o in p.producer.products if o is not p] if p.producer else []
         contact = meta.contact or (p.producer.meta.contact if p.producer else None)
+        common = self.entry_common(p) | {"theme": self.card(p).theme}
         return View(
-            **self.entry_common(p), card=self.card(p), summary=meta.summary or "",
+            **common, card=self.card(p), summary=meta.summary or "",
             group=self.card(p).group, producer=self.link(p.producer) if p.producer else None, commune=self.commune(p),
             price=dict(amount=meta.price.amount, unit=meta.price.unit) if meta.price else None,
-            standards=list(meta.standards), where_to_buy=list(meta.where_to_buy), tags=list(meta.tags),
+            standards=list(meta.standards), tags=list(meta.tags),
+            where_to_buy=[dict(name=w.name, address=w.address, url=w.url, phone=w.phone) for w in meta.where_to_buy],
             contact=_contact(contact), current=self.recognition(p.current) if p.current else None,
             latest=self.recognition(p.latest), status=p.status,
             recognitions=[self.recognition(r) for r in p.recognitions],
@@ -201,6 +210,7 @@ class Views:
             commune=self.commune(p), address=meta.address, founded=meta.founded,
             model_cooperative=meta.model_cooperative, startup_cooperative=meta.startup_cooperative,
             contact=_contact(meta.contact), products=self.cards(p.products), fairs=self.links(p.fairs),
+            current=len([x for x in p.products if x.current]),
         )
 
     def commune_page(self, c: CommunePage) -> View:
@@ -208,8 +218,9 @@ class Views:
         return View(
             **self.entry_common(c), summary=(c.meta.summary if c.meta else None) or "",
             formed_from=[dict(name=f.name, district=f.district, partial=f.partial) for f in c.commune.former],
-            products=self.cards(c.products), producers=self.links(c.producers),
-            crafts=self.links(c.crafts), fairs=self.links(c.fairs),
+            products=self.cards([p for p in c.products if p.current]),
+            past_products=self.cards([p for p in c.products if not p.current]),
+            producers=self.links(c.producers), crafts=self.links(c.crafts), fairs=self.links(c.fairs),
         )
 
     def craft(self, c: Craft) -> View:
@@ -234,7 +245,8 @@ class Views:
 
     def page(self, p: Page) -> View:
         """Return what a plain page shows."""
-        return View(name=p.name, url=self.url(p), summary=p.meta.summary or "", body=p.body)
+        return View(name=p.name, url=self.url(p), summary=p.meta.summary or "", body=p.body, office=p.meta.office,
+                    sources=list(p.meta.sources), notes=list(p.meta.notes))
 
 
 def _former(meta: Any) -> View | None:

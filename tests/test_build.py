@@ -364,15 +364,16 @@ def test_names_typed_without_tones_match_silently(small_site: Path) -> None:
     assert build(small_site, TODAY).warnings == []
 
 
-@pytest.mark.parametrize(("template", "old", "new", "where"), [
-    ("product.html", "<h1>{{ p.name }}</h1>", "<h1>{{ p.nmae }}</h1>", "templates/product.html:16"),
-    ("partials/macros.html", '<span class="card-title">{{ p.name }}</span>', '<span class="card-title">{{ p.name|nofilter }}</span>', "templates/partials/macros.html:50"),
-    ("base.html", "<title>", "<title>{{ 1 / 0 }}", "templates/base.html:7"),
+@pytest.mark.parametrize(("template", "old", "new"), [
+    ("product.html", "<h1>{{ p.name }}</h1>", "<h1>{{ p.nmae }}</h1>"),
+    ("partials/macros.html", '<span class="card-title">{{ p.name }}</span>', '<span class="card-title">{{ p.name|nofilter }}</span>'),
+    ("base.html", "<title>", "<title>{{ 1 / 0 }}"),
 ])
-def test_a_template_mistake_names_the_template_file_and_line(small_site: Path, template: str, old: str, new: str, where: str) -> None:
+def test_a_template_mistake_names_the_template_file_and_line(small_site: Path, template: str, old: str, new: str) -> None:
     path = small_site / "templates" / template
     text = path.read_text(encoding="utf-8")
     assert old in text
+    where = f"templates/{template}:{text[:text.index(old)].count(chr(10)) + 1}"
     path.write_text(text.replace(old, new), encoding="utf-8")
     with pytest.raises(BuildError) as exc:
         build(small_site, TODAY)

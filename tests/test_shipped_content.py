@@ -43,7 +43,21 @@ def test_expired_recognitions_are_not_current(shipped) -> None:
     assert "Dầu lạc Tuấn Cúc" not in catalogue
 
 
-def test_placeholder_for_products_without_photos(shipped) -> None:
-    root, _ = shipped
+def test_products_without_photos_show_their_group_tile_and_share_card(shipped) -> None:
+    root, result = shipped
+    product = next(p for p in result.site.products if p.slug == "nuoc-mam-ky-phu")
+    assert not product.photos and product.meta.group is not None
     html = (root / "output/san-pham/nuoc-mam-ky-phu/index.html").read_text(encoding="utf-8")
-    assert "placeholder" in html and "Chưa có ảnh" in html
+    visual = html[html.index('class="entry-visual"'):]
+    visual = visual[:visual.index("</div>")]
+    assert f'class="tile t-{product.meta.group.value}"' in visual, "the drawn tile in the product group's colour"
+    assert f"img/picto/{product.meta.group.value}." in visual and product.meta.name in visual
+    assert "Chưa có ảnh" not in html
+    og = html.split('property="og:image" content="', 1)[1].split('"', 1)[0]
+    assert og.startswith("http") and (root / "output" / og.split("/", 3)[3]).is_file()
+
+
+def test_every_current_product_with_a_sourced_group_is_grouped_or_says_why(shipped) -> None:
+    _root, result = shipped
+    for p in result.site.current_products:
+        assert p.meta.group is not None or any("nhóm" in n for n in p.meta.notes), p.slug
