@@ -296,14 +296,16 @@ def render_setup(site: Site, root: Path) -> tuple[Any, Callable[[Any], str]]:
 
 def generated_assets() -> dict[str, tuple[str, bytes]]:
     """Return the assets the engine draws itself: ``{name: (published name, bytes)}`` (the
-    pictograms of product groups and entry kinds, ``img/picto/food.svg`` …)."""
-    from .media.pictograms import SHAPES, svg
+    pictograms of product groups and entry kinds, ``img/picto/food.svg`` …, and the colours
+    of their tiles, ``css/tiles.css``)."""
+    from .media.pictograms import SHAPES, svg, tile_css
 
+    files = {f"img/picto/{name}.svg": svg(name).encode() for name in SHAPES}
+    files["css/tiles.css"] = tile_css().encode()
     out = {}
-    for name in SHAPES:
-        data = svg(name).encode()
-        digest = hashlib.blake2b(data, digest_size=4).hexdigest()
-        out[f"img/picto/{name}.svg"] = (f"img/picto/{name}.{digest}.svg", data)
+    for name, data in files.items():
+        stem, ext = name.rsplit(".", 1)
+        out[name] = (f"{stem}.{hashlib.blake2b(data, digest_size=4).hexdigest()}.{ext}", data)
     return out
 
 

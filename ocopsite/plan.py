@@ -119,7 +119,8 @@ class Planner:
             featured=v.cards(featured),
             groups=[self._group_chip(g, items) for g, items in site.products_by_group().items() if items],
             fairs=[v.fair(f) for f in site.upcoming_fairs()[:3]],
-            crafts=[View(url=v.url(c), name=c.name, craft=c.meta.craft, commune=c.commune.name if c.commune else None) for c in site.crafts[:6]],
+            recent_fairs=[v.fair(f) for f in site.past_fairs()[:2]],
+            crafts=[View(tile=v.tile(c), craft=c.meta.craft) for c in sorted(site.crafts, key=lambda c: c.meta.status != "recognised")[:6]],
             crafts_count=len(site.crafts), today=site.today,
         )
 

@@ -61,3 +61,38 @@ def test_every_current_product_with_a_sourced_group_is_grouped_or_says_why(shipp
     _root, result = shipped
     for p in result.site.current_products:
         assert p.meta.group is not None or any("nhóm" in n for n in p.meta.notes), p.slug
+
+
+def _pages_in_sitemap(root: Path) -> list[Path]:
+    import re
+
+    sitemap = (root / "output/sitemap.xml").read_text(encoding="utf-8")
+    paths = [re.sub(r"^https?://[^/]+/", "", loc) for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap)]
+    return [root / "output" / p / "index.html" if not p.endswith(".html") else root / "output" / p for p in paths]
+
+
+def test_every_indexable_page_has_a_share_picture(shipped) -> None:
+    import re
+
+    root, _ = shipped
+    pages = _pages_in_sitemap(root)
+    assert len(pages) > 150
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        meta = dict(re.findall(r'<meta property="(og:image(?::\w+)?)" content="([^"]*)"', html))
+        assert set(meta) >= {"og:image", "og:image:width", "og:image:height", "og:image:alt"}, path
+        assert meta["og:image"].startswith("http") and meta["og:image:alt"].strip(), path
+        assert (root / "output" / meta["og:image"].split("/", 3)[3]).is_file(), (path, meta["og:image"])
+
+
+def test_no_filter_chip_leads_to_an_empty_list(shipped) -> None:
+    import re
+
+    root, _ = shipped
+    chips = set()
+    for path in _pages_in_sitemap(root):
+        chips |= set(re.findall(r'<a class="chip" href="/([^"]*)"', path.read_text(encoding="utf-8")))
+    assert any(c.startswith("sao/") for c in chips) and any(c.startswith("nhom/") for c in chips)
+    for target in chips:
+        html = (root / "output" / target / "index.html").read_text(encoding="utf-8")
+        assert '<li class="card' in html, f"the chip to /{target} leads to a list with no product"

@@ -85,6 +85,14 @@ def svg(name: str) -> str:
     return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">' + "".join(parts) + "</svg>\n"
 
 
+def tile_css() -> str:
+    """Return the stylesheet that paints each drawn tile (``.tile.t-<theme>``) in its colour,
+    from ``COLOURS``: one source for the pages, the printable sheet and the share cards."""
+    rules = [f".t-{name} {{ background: {colour}; }}" for name, colour in COLOURS.items()]
+    rules.append(f".t-page {{ background: {COLOURS['site']}; }}")
+    return "/* drawn tiles: generated from ocopsite/media/pictograms.py COLOURS */\n" + "\n".join(rules) + "\n"
+
+
 def draw(canvas: Any, name: str, left: float, top: float, size: float) -> None:
     """Draw the pictogram ``name`` with Pillow's ``ImageDraw`` in the square at ``(left,
     top)`` of side ``size`` pixels."""
