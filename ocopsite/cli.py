@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
     try:
         today = resolve_today(getattr(args, "now", None))
     except ValueError as exc:
-        parser.error(f"--now / SOURCE_DATE_EPOCH: {exc}")
+        parser.error(f"--now: {exc}" if getattr(args, "now", None) else str(exc))
     if not (root / "site_config.yaml").is_file() and args.command != "new":
         print(f"error: {root} has no site_config.yaml; run this in the project folder or give --root", file=sys.stderr)
         return 2
@@ -141,7 +141,8 @@ def _report_check(problems: list[ContentError], strict: bool, fmt: str) -> int:
         problems = [dataclasses.replace(p, severity="error") if p.severity == "warning" else p for p in problems]
     problems = sorted(problems)
     if fmt == "json":
-        print(json.dumps({"problems": as_json(problems), "summary": summary_line(problems)}, ensure_ascii=False, indent=2))
+        # \u escapes: exact on any console encoding (cp1252 would degrade Vietnamese letters in paths)
+        print(json.dumps({"problems": as_json(problems), "summary": summary_line(problems)}, ensure_ascii=True, indent=2))
     else:
         for p in problems:
             print(as_github(p) if fmt == "github" else p)

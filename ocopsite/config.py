@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from PIL import ImageColor
@@ -69,6 +69,18 @@ class Office(BaseModel):
         return value
 
 
+class SiteText(BaseModel):
+    """The site's own words in another language than the content's (``translations.en``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str | None = None
+    tagline: str | None = None
+    description: str | None = None
+    #: The standing office's role (its name is a proper name and stays as published).
+    office_role: str | None = None
+
+
 class SiteConfig(BaseModel):
     """Site settings. Every option is documented where it is declared."""
 
@@ -82,8 +94,11 @@ class SiteConfig(BaseModel):
     description: str = ""
     #: Absolute URL where the site is published; may carry a path (``https://x.org/ocop/``).
     base_url: str = "http://127.0.0.1:8000/"
-    #: Main language of the content (BCP 47).
-    language: str = "vi"
+    #: Languages the site is published in; the first is the content's, at the site root,
+    #: the others under ``/<lang>/`` (``vi``, ``en``).
+    languages: Annotated[list[Literal["vi", "en"]], Field(min_length=1)] = ["vi"]
+    #: The site's title, tagline, description and office role in the other languages.
+    translations: dict[Literal["en"], SiteText] = {}
     #: National code of the province whose communes are used (Hà Tĩnh is 42).
     province_code: int = 42
     #: Products per page on paginated lists.
@@ -99,6 +114,29 @@ class SiteConfig(BaseModel):
     images: ImageSettings = ImageSettings()
     #: The programme's standing office (contact page, footer, fallback contact of products).
     office: Office | None = None
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: list[str]) -> list[str]:
+        if value[0] != "vi":
+            raise ValueError("must start with vi: the content is written in Vietnamese, published at the site root")
+        if len(set(value)) != len(value):
+            raise ValueError("lists a language twice")
+        return value
+
+    @property
+    def language(self) -> str:
+        """Return the content's language (the first of ``languages``)."""
+        return self.languages[0]
+
+    def text(self, name: str, lang: str) -> str:
+        """Return the site's ``title``, ``tagline``, ``description`` or ``office_role`` in
+        ``lang``, falling back to the content's language."""
+        own = self.translations.get(lang)  # type: ignore[call-overload]
+        value = getattr(own, name, None) if own else None
+        if value:
+            return value
+        return self.office.role if name == "office_role" and self.office else getattr(self, name, "")
 
     @field_validator("province_code")
     @classmethod

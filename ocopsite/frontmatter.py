@@ -11,9 +11,11 @@ whose messages editors see.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import types
 import typing
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -25,20 +27,45 @@ from .vietnamese import nfc
 MAX_YAML_NODES = 20_000
 #: Deepest nesting of lists and groups accepted in front matter (real entries use 3).
 MAX_YAML_DEPTH = 20
+#: Deepest nesting the pre-scan lets reach the YAML parser. libyaml's C composer recurses once
+#: per level and crashed the process (no message) at about 20,000 levels on Linux's 8 MB
+#: stack, so about 2,500 on Windows' 1 MB; real entries use 3.
+MAX_NESTING = 100
 _NULLS = {"", "~", "null", "Null", "NULL"}
-#: Fields of running text, where a '#' is far more likely text than a YAML comment.
+#: Fields of running text, where a '#' is far more likely text than a YAML comment (used
+#: when no model says which fields are text: ``site_config.yaml``).
 _FREE_TEXT = {"name", "title", "summary", "address", "venue", "organiser", "batch", "unit", "menu_title", "craft"}
-#: Characters that are never text: C0 controls but tab and newline, DEL, and C1 controls.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Characters that are never text: C0 controls but tab and newline, DEL, C1 controls, and
+#: invisible ones with no place in Vietnamese text: line and paragraph separators (YAML reads
+#: them as line breaks), zero-width space, word joiner, byte order mark (past the file's
+#: start) and bidirectional controls. The zero-width joiner (U+200D) stays: emoji need it.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 _CONTROL_NAMES = {0x0B: "vertical tab, often pasted from Word", 0x0C: "page break, often pasted from Word", 0x00: "NUL",
                   0x07: "bell", 0x08: "backspace", 0x1B: "escape"}
+_INVISIBLE_NAMES = {
+    0x200B: "zero-width space, often pasted from web pages", 0x200E: "left-to-right mark", 0x200F: "right-to-left mark",
+    0x2028: "line separator, often pasted from Word or a web page", 0x2029: "paragraph separator, often pasted from Word",
+    0x2060: "word joiner", 0xFEFF: "byte order mark, left where two files were joined",
+    **{c: "a bidirectional text control" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+}
 CONTROL_HINT = "delete it: retype that part, or paste the text again as plain text"
+_SEPARATOR_HINT = "replace it with a space, or delete it"
 
 
 def control_message(char: str) -> str:
-    """Return how a control character is named in messages: ``U+000B (vertical tab …)``."""
-    name = _CONTROL_NAMES.get(ord(char))
-    return f"contains an invisible control character U+{ord(char):04X}" + (f" ({name})" if name else "")
+    """Return how a control or invisible character is named in messages:
+    ``contains an invisible control character U+000B (vertical tab …)``."""
+    code = ord(char)
+    if code in _INVISIBLE_NAMES:
+        return f"contains an invisible character U+{code:04X} ({_INVISIBLE_NAMES[code]})"
+    name = _CONTROL_NAMES.get(code)
+    return f"contains an invisible control character U+{code:04X}" + (f" ({name})" if name else "")
+
+
+def control_hint(char: str) -> str:
+    """Return how to fix a character ``CONTROL`` matches: line and paragraph separators
+    stand for a space or a line break, the others are deleted."""
+    return _SEPARATOR_HINT if char in "\u2028\u2029" else CONTROL_HINT
 
 
 def find_controls(text: str, first_line: int = 1) -> list[tuple[int, int, str]]:
@@ -84,13 +111,14 @@ else:  # PyYAML built without libyaml
     _FastTextLoader = _TextLoader  # type: ignore[misc,assignment]
 
 
-def _compose(source: str) -> yaml.Node | None:
-    """Compose YAML with the C parser; on any error, again with the Python parser, whose
-    messages and marks are the ones editors are shown."""
-    try:
-        return yaml.compose(source, Loader=_FastTextLoader)
-    except yaml.YAMLError:
-        pass
+def _compose(source: str, fast: bool = True) -> yaml.Node | None:
+    """Compose YAML with the C parser (unless ``fast`` is False); on any error, again with
+    the Python parser, whose messages and marks are the ones editors are shown."""
+    if fast:
+        try:
+            return yaml.compose(source, Loader=_FastTextLoader)
+        except yaml.YAMLError:
+            pass
     try:
         return yaml.compose(source, Loader=_TextLoader)
     except RecursionError:  # the pure-Python parser recurses once per nesting level
@@ -156,35 +184,40 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     )
 
 
-def load_yaml(source: str, first_line: int = 2) -> tuple[dict[str, Any], dict[tuple, tuple[int, int]], list[Problem]]:
+def load_yaml(source: str, first_line: int = 2, model: type[BaseModel] | None = None,
+              ) -> tuple[dict[str, Any], dict[tuple, tuple[int, int]], list[Problem]]:
     """Parse front matter YAML into plain dicts, lists and text.
 
     Returns ``(data, lines, problems)``: ``lines`` maps each key path to its 1-based
     ``(line, column)`` (``first_line`` is the file line of the YAML's first line). Duplicate keys and
-    non-standard tags (``!!python/object``) are problems; a syntax error raises ``Problem``.
+    non-standard tags (``!!python/object``) are problems; a syntax error, control characters
+    and nesting deeper than ``MAX_NESTING`` raise ``Problem``/``Problems``. ``model`` (the front
+    matter model) says which fields are text, where a ``#`` that cut the value short is
+    warned about; without one, the fields named in ``_FREE_TEXT``.
     """
     if controls := _raw_controls(source, first_line):  # PyYAML would name the wrong line, in its own words
         raise Problems(controls)
+    safe = _nesting(source, first_line)  # raises before libyaml's C composer could crash
     try:
-        node = _compose(source)
+        node = _compose(source, fast=safe)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         lines = source.split("\n")
-        at = mark.line if mark else 0
+        at = (mark.line, mark.column) if mark else (0, 0)
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         if (quote := _unclosed_quote(lines, at)) is not None:  # the cause is above where PyYAML stopped
             index, column, char = quote
-            raise Problem(first_line + index, _key_of(lines[index]), f"the text starting with {char} is never closed",
+            raise Problem(first_line + index, _field_at(lines, index, column), f"the text starting with {char} is never closed",
                           f"end it with {char} on the same line, or remove the {char}", column) from None
         hint = "check the indentation and that text with a ':' or '#' is in quotes"
-        if "\t" in lines[at] or "'\\t'" in problem:
+        if "\t" in lines[at[0]] or "'\\t'" in problem:
             hint = "indent with spaces, not tabs"
-        raise Problem(first_line + at, "", f"YAML syntax error: {problem}", hint, mark.column + 1 if mark else 0) from None
+        raise Problem(first_line + at[0], "", f"YAML syntax error: {problem}", hint, at[1] + 1 if mark else 0) from None
     except yaml.YAMLError as exc:
         raise Problem(first_line, "", f"YAML error: {exc}") from None
     if node is None:
         return {}, {}, []
-    walker = _Walker(source, first_line)
+    walker = _Walker(source, first_line, _text_fields(model))
     data = walker.walk(node, ())
     if not isinstance(data, dict):
         raise Problem(first_line, "", "the front matter must be 'field: value' lines")
@@ -199,20 +232,152 @@ class Problems(Exception):
         self.problems = problems
 
 
-_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*?:\s+)?(["'])(.*)$""")
+# --- nesting, found before parsing ---------------------------------------------------------
+
+#: The block indicators a line starts with: ``- - ? `` (each opens one more level).
+_INDICATORS = re.compile(r"(?:[-?:](?:[ \t]+|$))*")
+_DEEP_HINT = "write it out plainly: real entries use three levels at most"
 
 
-def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, int, str] | None:
-    """Return ``(line index, column, quote)`` of the first value on lines ``0..upto`` that
-    opens a quote and does not close it on its line, or None."""
-    for index, text in enumerate(lines[: upto + 1]):
-        m = _QUOTED_VALUE.match(text)
-        if not m:
+def _nesting(source: str, first_line: int) -> bool:
+    """Check how deep lists and groups nest, without parsing: raise ``Problem`` (with the
+    line) beyond ``MAX_NESTING``; return True when libyaml's C parser is safe to use.
+
+    Block nesting is counted line by line, from indentation and the indicators a line starts
+    with (``- - -``, ``? ?``), each line one level under the less indented line above it. For
+    brackets, the count of every ``[`` and ``{`` bounds the depth from above: when that bound
+    passes the limit, the brackets are counted again as YAML reads them (outside quotes and
+    comments); if they are not that deep after all, the pure-Python parser is used, which
+    stops with an error instead of a crash however deep it goes.
+    """
+    lines = source.split("\n")
+    stack: list[tuple[int, int, bool]] = [(-1, 0, False)]  # (indent, depth, starts with '- ') of the lines above
+    depths = []
+    for index, text in enumerate(lines):
+        body = text.lstrip(" ")
+        if not body or body[0] == "#":
+            depths.append(stack[-1][1])
             continue
-        quote, rest = m.group(1), m.group(2)
-        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else "'" in rest.replace("''", "")
-        if not closed:
+        indent = len(text) - len(body)
+        dash = body[0] == "-"
+        while stack[-1][0] > indent or (stack[-1][0] == indent and (stack[-1][2] or not dash)):
+            stack.pop()  # a sibling or a shallower line; a '- ' under 'key:' at its indent is a child
+        depth = stack[-1][1] + 1 + (len(_INDICATORS.match(body).group().split()) if body[0] in "-?:" else 0)
+        if depth > MAX_NESTING:
+            raise Problem(first_line + index, _top_key(lines, index), f"is nested too deeply: more than {MAX_NESTING} levels of lists and groups",
+                          _DEEP_HINT, indent + 1)
+        stack.append((indent, depth, dash))
+        depths.append(depth)
+    if max(depths, default=0) + source.count("[") + source.count("{") <= MAX_NESTING:
+        return True
+    _flow_nesting(lines, depths, first_line)
+    return False
+
+
+def _flow_nesting(lines: list[str], depths: list[int], first_line: int) -> None:
+    """Raise ``Problem`` where brackets, as YAML reads them, nest past ``MAX_NESTING``."""
+    flow, quote = 0, ""
+    for index, text in enumerate(lines):
+        i, n, prev = 0, len(text), ""  # prev: the last character on this line that is not a space
+        while i < n:
+            c = text[i]
+            if quote:
+                if c == "\\" and quote == '"':
+                    i += 2
+                    continue
+                if c == quote:
+                    if quote == "'" and text.startswith("''", i):
+                        i += 2
+                        continue
+                    quote, prev = "", c
+                i += 1
+                continue
+            if c in " \t":
+                i += 1
+                continue
+            if c == "#" and (i == 0 or text[i - 1] in " \t"):
+                break
+            node_start = prev in ("", "[", "{", ",", ":", "-", "?")
+            if node_start and c in "&!":  # an anchor or a tag comes before the node it names
+                while i < n and text[i] not in " \t":
+                    i += 1
+                continue
+            if node_start and c in "\"'":
+                quote = c
+            elif node_start and c in "[{":
+                flow += 1
+                if depths[index] + flow > MAX_NESTING:
+                    raise Problem(first_line + index, _top_key(lines, index),
+                                  f"is nested too deeply: more than {MAX_NESTING} levels of lists and groups", _DEEP_HINT, i + 1)
+            elif c in "]}" and flow:
+                flow -= 1
+            prev = c
+            i += 1
+
+
+def _top_key(lines: list[str], index: int) -> str:
+    """Return the top-level field that line ``index`` belongs to ('' before the first)."""
+    for text in reversed(lines[: index + 1]):
+        if text[:1] not in ("", " ", "\t", "#", "-"):
+            return _key_of(text)
+    return ""
+
+
+# --- naming the field of a line, and unclosed quotes ----------------------------------------
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)*(?:[^\s:#'"][^:#]*?:\s+)?(["'])""")
+_BLOCK_SCALAR = re.compile(r"""^\s*(?:-\s+)*(?:[^\s:#'"][^:#]*?:\s+)?[|>][-+0-9]*\s*(?:#.*)?$""")
+
+
+def _unclosed_quote(lines: list[str], at: tuple[int, int]) -> tuple[int, int, str] | None:
+    """Return ``(line index, column, quote)`` of the quoted value that caused a syntax error
+    found at ``at`` (0-based line and column), or None.
+
+    A quote is blamed when it is not closed before ``at``, or when it closes on a later line
+    with more text after it (``name: "Kẹo`` … ``summary: "Ngon"``: the quote meant to close on
+    its own line took the lines below into the text). A value in quotes over several lines
+    that closes properly (``summary: "một`` / ``hai"``) is valid YAML, and never blamed for an
+    error further down.
+    """
+    index = 0
+    while index <= at[0] and index < len(lines):
+        text = lines[index]
+        if _BLOCK_SCALAR.match(text):  # a | or > block: its lines are text, not values
+            indent = len(text) - len(text.lstrip(" "))
+            index += 1
+            while index < len(lines) and (not lines[index].strip() or len(lines[index]) - len(lines[index].lstrip(" ")) > indent):
+                index += 1
+            continue
+        m = _QUOTED_VALUE.match(text)
+        if not m or (index, m.start(1)) >= at:
+            index += 1
+            continue
+        quote = m.group(1)
+        end = _closing_quote(lines, index, m.end(1), quote)
+        if end is None or end >= at:
             return index, m.start(1) + 1, quote
+        after = lines[end[0]][end[1] + 1 :].strip()
+        if end[0] > index and after and not after.startswith(("#", ",", "]", "}", ":")):
+            return index, m.start(1) + 1, quote
+        index = end[0] + 1
+    return None
+
+
+def _closing_quote(lines: list[str], index: int, start: int, quote: str) -> tuple[int, int] | None:
+    """Return ``(line index, column)`` of the quote closing one opened before ``start`` on
+    line ``index``, as YAML reads it (``\\"`` and ``''`` do not close), or None."""
+    for row in range(index, len(lines)):
+        text, i = lines[row], start if row == index else 0
+        while i < len(text):
+            if quote == '"' and text[i] == "\\":
+                i += 2
+                continue
+            if text[i] == quote:
+                if quote == "'" and text.startswith("''", i):
+                    i += 2
+                    continue
+                return row, i
+            i += 1
     return None
 
 
@@ -221,63 +386,191 @@ def _key_of(text: str) -> str:
     return key.group(1).strip() if key else ""
 
 
+def _field_at(lines: list[str], index: int, column: int) -> str:
+    """Return the dotted field (``sources.0``, ``recognitions.1.batch``) whose value starts at
+    ``column`` (1-based) on line ``index``: the lines above, with that value as a plain
+    placeholder, are parsed to see where it sits. Falls back to the key written on the line."""
+    probe = "\n".join([*lines[:index], lines[index][: column - 1] + "x"])
+    try:
+        node = _compose(probe, fast=False)
+        walker = _Walker(probe, 0, lambda path: False)
+        if node is not None:
+            walker.walk(node, ())
+    except (yaml.YAMLError, Problem, RecursionError):
+        return _key_of(lines[index])
+    above = [(line, len(path), path) for path, (line, _col) in walker.lines.items() if line <= index]
+    return _dotted(max(above)[2]) if above else _key_of(lines[index])
+
+
 def _raw_controls(source: str, first_line: int) -> list[Problem]:
-    """Return a problem for each control character typed or pasted into the YAML, at its
-    real line and column, with the field of that line."""
+    """Return a problem for each control or invisible character typed or pasted into the
+    YAML, at its real line and column, with the field of that line."""
+    found = find_controls(source, first_line)
+    if not found:
+        return []
+    # The field of each line, read from the YAML with those characters as spaces (they are
+    # only ever read as spaces or line breaks, never as the structure).
+    fields = _fields_by_line(CONTROL.sub(" ", source))
     lines = source.split("\n")
-    problems = []
-    for line, column, char in find_controls(source, first_line):
-        problems.append(Problem(line, _key_of(lines[line - first_line]), control_message(char), CONTROL_HINT, column))
-    return problems
+    return [Problem(line, fields.get(line - first_line) or _key_of(lines[line - first_line]), control_message(char), control_hint(char), column)
+            for line, column, char in found]
+
+
+def _fields_by_line(source: str) -> dict[int, str]:
+    """Return ``{line index: dotted field}``: for each line, the deepest field written on it
+    or, for the lines of a value over several lines, the one above (empty when the YAML
+    cannot be read)."""
+    try:
+        if not _nesting(source, 0):
+            return {}
+        node = _compose(source)
+        walker = _Walker(source, 0, lambda path: False)
+        if node is not None:
+            walker.walk(node, ())
+    except (yaml.YAMLError, Problem, RecursionError):
+        return {}
+    starts: dict[int, tuple] = {}
+    for path, (line, _col) in walker.lines.items():
+        if len(path) >= len(starts.get(line, ())):
+            starts[line] = path
+    out, current = {}, ()
+    for index in range(len(source.split("\n"))):
+        current = starts.get(index, current)
+        out[index] = _dotted(current)
+    return out
+
+
+# --- the walk from YAML nodes to plain data --------------------------------------------------
+
+
+def _tag(tag: str) -> str:
+    """Return a tag as typed: ``!!python/object``, not ``tag:yaml.org,2002:python/object``."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _text_fields(model: type[BaseModel] | None) -> Callable[[tuple], bool]:
+    """Return whether the field at a path holds running text (a plain value there that a
+    ``#`` cut short is worth a warning): by the model's types when there is one."""
+    if model is None:
+        return lambda path: bool(path) and path[-1] in _FREE_TEXT
+    return functools.partial(_is_text_path, model)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_text_path(model: type[BaseModel], path: tuple) -> bool:
+    """Return True when ``path`` leads, in ``model``, to text: ``str`` or free-form data
+    (``extra``), not a number, a date, a yes/no or a choice."""
+    annotation: Any = model
+    for part in path:
+        annotation = _field_type(annotation, part)
+        if annotation is None:
+            return False
+    return _is_text(annotation)
+
+
+def _field_type(annotation: Any, part: Any) -> Any:
+    """Return the type of ``part`` (a field name or a list index) inside ``annotation``."""
+    if annotation is Any:
+        return Any
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _field_type(typing.get_args(annotation)[0], part)
+    if origin in (typing.Union, types.UnionType):
+        found = [t for a in typing.get_args(annotation) if a is not type(None) and (t := _field_type(a, part)) is not None]
+        return found[0] if found else None
+    if origin is list and isinstance(part, int):
+        return typing.get_args(annotation)[0]
+    if origin is dict and isinstance(part, str):
+        return typing.get_args(annotation)[1]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(part, str) and part in annotation.model_fields:
+        return annotation.model_fields[part].annotation
+    return None
+
+
+def _is_text(annotation: Any) -> bool:
+    """Return True for ``str``, ``Any`` and lists or optional forms of them."""
+    if annotation is str or annotation is Any:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _is_text(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, list):  # a text or a list of texts
+        return any(_is_text(a) for a in typing.get_args(annotation) if a is not type(None))
+    return False
 
 
 class _Walker:
     """Turns a composed YAML node tree into plain data, recording every key's position.
 
     Bounded: at most ``MAX_YAML_NODES`` nodes and ``MAX_YAML_DEPTH`` levels, so an alias
-    that refers to itself or nesting without end is one clear problem, not a crash.
+    that refers to itself, one repeated without end or nesting without end is one clear
+    problem, not a crash.
     """
 
-    def __init__(self, source: str, first_line: int) -> None:
+    def __init__(self, source: str, first_line: int, text_field: Callable[[tuple], bool]) -> None:
         self.source_lines = source.split("\n")
+        self.hash_lines = {i for i, text in enumerate(self.source_lines) if "#" in text}
         self.first_line = first_line
+        self.text_field = text_field
         self.lines: dict[tuple, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self.budget = MAX_YAML_NODES
+        self.open: set[int] = set()  # the lists and groups being walked (to find an alias of one inside it)
+        self.seen: set[int] = set()  # every list and group walked (a second time is an alias)
+        self.aliased = False
 
     def pos(self, n: yaml.Node) -> tuple[int, int]:
         return _shared((self.first_line + n.start_mark.line, n.start_mark.column + 1))
 
     def walk(self, n: yaml.Node, path: tuple) -> Any:
         self.budget -= 1
-        if self.budget < 0 or len(path) > MAX_YAML_DEPTH:
+        if self.budget < 0:
             line, column = self.pos(n)
-            raise Problem(line, _dotted(path[:3]), "the front matter is nested too deeply or repeats itself (an alias that refers to itself?)",
-                          "write the fields out plainly, without '&' and '*'", column)
+            if self.aliased:
+                raise Problem(line, _dotted(path[:3]), "repeats itself too many times through aliases ('*')",
+                              "write the fields out plainly, without '&' and '*'", column)
+            raise Problem(line, _dotted(path[:1]), f"has more than {MAX_YAML_NODES:,} values",
+                          "an entry needs far fewer; keep the list to what the page shows", column)
+        if not isinstance(n, yaml.ScalarNode):
+            if id(n) in self.open:
+                line, column = self.pos(n)
+                raise Problem(line, _dotted(path[:3]), "refers to itself: an alias ('*') inside the list or group it names ('&')",
+                              "write the fields out plainly, without '&' and '*'", column)
+            if id(n) in self.seen:
+                self.aliased = True
+            self.seen.add(id(n))
+        if len(path) > MAX_YAML_DEPTH:
+            line, column = self.pos(n)
+            raise Problem(line, _dotted(path[:3]), f"is nested too deeply: more than {MAX_YAML_DEPTH} levels of lists and groups",
+                          _DEEP_HINT, column)
         if n.tag not in _STANDARD_TAGS:
             line, column = self.pos(n)
-            self.problems.append(Problem(line, _dotted(path), f"the YAML tag {n.tag} is not allowed", "remove the tag; write plain text", column))
+            self.problems.append(Problem(line, _dotted(path), f"the YAML tag {_tag(n.tag)} is not allowed", "remove the tag; write plain text", column))
             return None
         if isinstance(n, yaml.ScalarNode):
             return self.scalar(n, path)
-        if isinstance(n, yaml.SequenceNode):
-            out = []
-            for i, item in enumerate(n.value):
-                self.lines[_shared(path + (i,))] = self.pos(item)
-                out.append(self.walk(item, path + (i,)))
-            return out
-        return self.mapping(n, path)
+        self.open.add(id(n))
+        try:
+            if isinstance(n, yaml.SequenceNode):
+                out = []
+                for i, item in enumerate(n.value):
+                    self.lines[_shared(path + (i,))] = self.pos(item)
+                    out.append(self.walk(item, path + (i,)))
+                return out
+            return self.mapping(n, path)
+        finally:
+            self.open.discard(id(n))
 
     def scalar(self, n: yaml.ScalarNode, path: tuple) -> str | None:
         if not n.style and n.value in _NULLS:
             return None
         if (bad := CONTROL.search(n.value)) and n.style == '"':  # typed as an escape, "\x07"
             line, column = self.pos(n)
-            self.problems.append(Problem(line, _dotted(path), control_message(bad.group()), CONTROL_HINT, column))
-        if not n.style and path and path[-1] in _FREE_TEXT:
+            self.problems.append(Problem(line, _dotted(path), control_message(bad.group()), control_hint(bad.group()), column))
+        if not n.style and n.end_mark.line in self.hash_lines and path:
             end = n.end_mark
-            rest = self.source_lines[end.line][end.column :] if end.line < len(self.source_lines) else ""
-            if rest.lstrip().startswith("#"):
+            rest = self.source_lines[end.line][end.column :]
+            if rest.lstrip().startswith("#") and self.text_field(path):
                 line, column = self.pos(n)
                 self.problems.append(Problem(
                     line, _dotted(path), f"the text after '#' was read as a comment, leaving '{n.value}'",
@@ -293,6 +586,9 @@ class _Walker:
                 self.problems.append(Problem(key_pos[0], _dotted(path), "a key must be plain text", column=key_pos[1]))
                 continue
             key = key_node.value
+            if key_node.tag not in _STANDARD_TAGS:  # as refused as a tag on a value
+                self.problems.append(Problem(key_pos[0], _dotted(path + (key,)), f"the YAML tag {_tag(key_node.tag)} is not allowed",
+                                             "remove the tag; write plain text", key_pos[1]))
             if key in result:
                 first = self.lines[path + (key,)][0]
                 self.problems.append(Problem(key_pos[0], _dotted(path + (key,)), f"appears twice (first on line {first})", "keep one of them", key_pos[1]))
@@ -370,8 +666,18 @@ def validation_errors(exc: ValidationError, model: type[BaseModel], where: str, 
             message = err["msg"]
             if message.startswith("Value error, "):
                 message = message.removeprefix("Value error, ")
+            hint = _HINTS.get(kind, "")
         out.append(ContentError(where, line, column, field, message, hint))
     return out
+
+
+#: Hints for the models' own errors (``PydanticCustomError`` types), where the message alone
+#: does not say what to do.
+_HINTS = {
+    "name_too_long": "shorten it; say more in 'summary:' or in the text below the front matter",
+    "price_zero": "write the real price, or leave 'price:' out when it is not known",
+    "url": "copy the address from the browser's address bar, with its https://",
+}
 
 
 def _allowed(err: dict) -> list[str]:

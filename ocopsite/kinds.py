@@ -63,13 +63,22 @@ LIST_SECTIONS: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "stars": MappingProxyType({"vi": "sao", "en": "stars"}),
     "group": MappingProxyType({"vi": "nhom", "en": "groups"}),
 })
+#: Fixed path segments of the site's own pages, per language: list pages (``trang/2/``),
+#: the expired products (``het-han/``), a product's printable sheet (``in/``), the search page.
+SEGMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "page": MappingProxyType({"vi": "trang", "en": "page"}),
+    "expired": MappingProxyType({"vi": "het-han", "en": "expired"}),
+    "sheet": MappingProxyType({"vi": "in", "en": "print"}),
+    "search": MappingProxyType({"vi": "tim-kiem", "en": "search"}),
+})
 #: Product slugs taken by the catalogue's own pages (``/san-pham/het-han/``, ``/san-pham/trang/2/``).
-RESERVED_PRODUCT_SLUGS = frozenset({"het-han", "trang"})
+RESERVED_PRODUCT_SLUGS = frozenset(SEGMENTS["page"].values()) | frozenset(SEGMENTS["expired"].values())
 #: Top-level names a plain page may not take: every section, and the site's own folders.
 RESERVED_SLUGS = frozenset(
     {s for k in KINDS.values() for s in k.sections.values() if s}
     | {s for sections in LIST_SECTIONS.values() for s in sections.values()}
-    | {"assets", "anh", "404", "sitemap", "robots", *LANGUAGES}
+    | set(SEGMENTS["search"].values())
+    | {"assets", "anh", "pagefind", "404", "sitemap", "robots", *LANGUAGES}
 )
 
 
@@ -94,3 +103,50 @@ def url_of(kind: str, slug: str, lang: str = LANGUAGES[0]) -> str:
 def section_url(name: str, lang: str = LANGUAGES[0]) -> str:
     """Return the URL path of a section's index: ``/san-pham/``, ``/en/products/``."""
     return f"{prefix(lang)}{section(name, lang)}/"
+
+
+def segment(name: str, lang: str = LANGUAGES[0]) -> str:
+    """Return a fixed path segment in ``lang`` (``page`` → ``trang`` / ``page``)."""
+    return SEGMENTS[name][lang]
+
+
+def group_slug(group: models.ProductGroup, lang: str = LANGUAGES[0]) -> str:
+    """Return a product group's URL segment in ``lang``: ``thuc-pham`` / ``food``."""
+    return group.slug if lang == LANGUAGES[0] else group.value
+
+
+def language_of(path: str) -> str:
+    """Return the language a site-relative path belongs to (``/en/…`` → ``en``)."""
+    first = path.strip("/").split("/", 1)[0]
+    return first if first in LANGUAGES[1:] else LANGUAGES[0]
+
+
+def translate_path(path: str, lang: str) -> str:
+    """Return the path of the same page in ``lang``: ``/san-pham/trang/2/`` →
+    ``/en/products/page/2/``, ``/nhom/thuc-pham/`` → ``/en/groups/food/``; entry slugs stay.
+
+    Positions decide, not words, so a product whose slug is ``in`` keeps it. Raises
+    ``KeyError`` for a path whose section no language has.
+    """
+    src = language_of(path)
+    parts = [p for p in path.strip("/").split("/") if p]
+    if src != LANGUAGES[0]:
+        parts = parts[1:]
+    out = list(parts)
+    sections = {v[src]: k for k, v in (*((n, k.sections) for n, k in KINDS.items()), *LIST_SECTIONS.items()) if v[src]}
+    if parts:
+        name = sections.get(parts[0])
+        if name is not None:
+            out[0] = section(name, lang)
+            if name == "group" and len(parts) > 1:
+                group = next(g for g in models.ProductGroup if group_slug(g, src) == parts[1])
+                out[1] = group_slug(group, lang)
+            if name == "product" and len(parts) >= 2 and parts[1] == SEGMENTS["expired"][src]:  # a reserved slug
+                out[1] = SEGMENTS["expired"][lang]
+            if name == "product" and len(parts) == 3 and parts[2] == SEGMENTS["sheet"][src]:
+                out[2] = SEGMENTS["sheet"][lang]
+        elif parts[0] == SEGMENTS["search"][src]:
+            out[0] = SEGMENTS["search"][lang]
+        if len(parts) >= 2 and parts[-2] == SEGMENTS["page"][src] and parts[-1].isdigit() and name is not None:
+            out[-2] = SEGMENTS["page"][lang]
+    return prefix(lang) + "".join(p + "/" for p in out)

@@ -2,8 +2,9 @@
 against those rules beforehand, so nothing an editor wrote is removed silently.
 
 Editors may write HTML inside Markdown; what the rules remove (``<script>``, ``style``,
-event handlers, ``javascript:`` links, an ``<iframe>`` from a host not in ``video_hosts``)
-is reported by ``removed_html`` as a warning with its line, and ``check --strict`` fails on it.
+event handlers, ``javascript:`` links in HTML or Markdown, an ``<iframe>`` from a host not in
+``video_hosts``) is reported by ``removed_html`` as a warning with its line, and
+``check --strict`` fails on it.
 """
 
 from __future__ import annotations
@@ -70,6 +71,41 @@ def _video(url: str, video_hosts: frozenset[str]) -> bool:
 #: looking for HTML, keeping every newline so line numbers stay right.
 _CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]+`|^(?: {4}|\t).*$", re.M | re.S)
 _TAG_NAME = re.compile(r"^[a-z][a-z0-9]*$")
+#: Markdown link targets: inline ``[text](target)`` (one level of brackets inside, as in
+#: ``javascript:alert(1)``) and reference definitions ``[id]: target``.
+_MARKDOWN_LINK = re.compile(r"\]\(\s*<?((?:[^\s()<>]|\([^\s()<>]*\))+)|^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s<>]+)", re.M)
+HTML_HINT = "write the text in Markdown instead; only simple formatting is kept"
+LINK_HINT = "only http, https, mailto and tel links are kept: write the full address, such as https://…"
+IFRAME_HINT = ("only videos from the hosts in 'video_hosts' (site_config.yaml) are shown; "
+               "for a map or another page, write a link instead: [Bản đồ](https://…)")
+
+
+#: Deepest nesting of lists a body may have: Python-Markdown recurses once per level and hit
+#: Python's recursion limit at about 300 (real stories use 2).
+MAX_LIST_NESTING = 100
+_FENCED = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
+_LIST_MARKERS = re.compile(r"((?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)|>[ \t]*)+)")
+
+
+def too_deep(body: str) -> tuple[int, int] | None:
+    """Return ``(line in body, levels)`` of the first line whose lists (and quotes) nest
+    deeper than ``MAX_LIST_NESTING``, by its indentation and markers (``- - - x``), or None."""
+    if body.count("\n") + body.count("- ") + body.count("* ") + body.count("+ ") + body.count(". ") + body.count(") ") <= MAX_LIST_NESTING:
+        return None  # cannot be that deep: the common case, at once
+    text = _FENCED.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), body)  # indented lines are list levels here, not code
+    for index, line in enumerate(text.split("\n")):
+        content = line.lstrip(" ")
+        if m := _LIST_MARKERS.match(content):  # quotes ('>') nest without limit: only list markers count
+            levels = (len(line) - len(content)) // 4 + len(re.findall(r"[-*+]|\d+[.)]", m.group()))
+            if levels > MAX_LIST_NESTING:
+                return index + 1, levels
+    return None
+
+
+def _bad_scheme(url: str) -> bool:
+    """Return True for a link the sanitiser drops: one with a scheme (``javascript:``)
+    other than ``URL_SCHEMES``; relative links and ``#anchors`` are kept."""
+    return ":" in url.split("/", 1)[0] and urlsplit(url).scheme.lower() not in URL_SCHEMES
 
 
 class _Finder(HTMLParser):
@@ -85,24 +121,33 @@ class _Finder(HTMLParser):
             src = dict(attrs).get("src") or ""
             if not _video(src, self.video_hosts):
                 host = urlsplit(src).hostname or src or "an unknown address"
-                self.found.append((line, f"an <iframe> from {host}, which is not among the video hosts allowed"))
+                self.found.append((line, f"the <iframe> from {host}", IFRAME_HINT))
             return
         if tag not in ALLOWED_TAGS:
-            self.found.append((line, f"the HTML tag <{tag}>" + (" and what is inside it" if tag in ("script", "style") else "")))
+            self.found.append((line, f"the HTML tag <{tag}>" + (" and what is inside it" if tag in ("script", "style") else ""), HTML_HINT))
             return
         for name, value in attrs:
             if name not in ATTRIBUTES.get(tag, ()):
-                self.found.append((line, f"the attribute {name}= of <{tag}>"))
-            elif name in ("href", "src") and value and ":" in value.split("/", 1)[0] and urlsplit(value).scheme not in URL_SCHEMES:
-                self.found.append((line, f"the link {value[:40]} (only http, https, mailto and tel links are kept)"))
+                self.found.append((line, f"the attribute {name}= of <{tag}>", HTML_HINT))
+            elif name in ("href", "src") and value and _bad_scheme(value):
+                self.found.append((line, f"the link {value[:40]}", LINK_HINT))
 
 
-def removed_html(body: str, video_hosts: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
-    """Return ``(line in body, what)`` for each piece of HTML in a Markdown body that
-    rendering would remove. Raises nothing; a body without ``<`` is skipped at once."""
-    if "<" not in body:
+def removed_html(body: str, video_hosts: frozenset[str] = frozenset()) -> list[tuple[int, str, str]]:
+    """Return ``(line in body, what, hint)`` for each piece of HTML, and each Markdown link
+    (``[x](javascript:…)``), in a Markdown body that rendering would remove. Raises
+    nothing; a body with neither ``<`` nor a link is skipped at once."""
+    if "<" not in body and "](" not in body and "]:" not in body:
         return []
-    finder = _Finder(video_hosts)
-    finder.feed(_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), body))
-    finder.close()
-    return finder.found
+    text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), body)
+    found: list[tuple[int, str, str]] = []
+    if "<" in text:
+        finder = _Finder(video_hosts)
+        finder.feed(text)
+        finder.close()
+        found += finder.found
+    for m in _MARKDOWN_LINK.finditer(text):
+        url = m.group(1) or m.group(2)
+        if _bad_scheme(url):
+            found.append((text.count("\n", 0, m.start()) + 1, f"the link {url[:40]}", LINK_HINT))
+    return sorted(found, key=lambda item: item[0])

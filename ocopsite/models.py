@@ -13,6 +13,9 @@ import datetime as dt
 import enum
 import functools
 import re
+import types
+import typing
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
@@ -20,7 +23,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .frontmatter import position_of
@@ -119,19 +122,103 @@ RECOGNITION_KINDS = {"first": _("Lần đầu"), "renewal": _("Đánh giá lại
 def from_label(values: dict[str, str], extra: dict[str, str] | None = None) -> Callable[[Any], Any]:
     """Return a validator that also accepts a value's Vietnamese label, with or without
     tones (``thực phẩm``, ``thuc pham`` → ``food``); anything else is left for the field's
-    own check, which lists the allowed values."""
+    own check, which lists the allowed values.
+
+    The validator's ``tone_note(typed)`` returns ``(value, label)`` when ``typed`` was
+    matched with tone marks that differ from every spelling of that value (``thưc phẩm``):
+    tones tell words apart, so such a match must be checked, as a commune's name is.
+    """
     from .vietnamese import fold
 
     table = {fold(label): value for value, label in values.items()}
     table |= {fold(value.replace("_", " ")): value for value in values}
     table |= {fold(k): v for k, v in (extra or {}).items()}
+    spellings = {value: {_spelling(label), _spelling(value), _spelling(value.replace("_", " "))} for value, label in values.items()}
+    for k, v in (extra or {}).items():
+        spellings[v].add(_spelling(k))
 
     def check(value: Any) -> Any:
         if isinstance(value, str) and value not in values:
             return table.get(fold(value), value)
         return value
 
+    def tone_note(typed: str) -> tuple[str, str] | None:
+        chosen = table.get(fold(typed)) if typed not in values else None
+        if chosen is None or not _has_tones(typed) or _spelling(typed) in spellings[chosen]:
+            return None
+        return chosen, values[chosen]
+
+    check.tone_note = tone_note  # type: ignore[attr-defined]
     return check
+
+
+def _spelling(text: str) -> str:
+    """Return ``text`` as compared for tone marks: NFC, lower case, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
+
+
+def _has_tones(text: str) -> bool:
+    return "đ" in text.lower() or any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", text))
+
+
+def label_notes(model: type[BaseModel], data: Any, path: tuple = ()) -> list[tuple[tuple, str, str]]:
+    """Return ``(field path, message, hint)`` for each choice in ``data`` (the front matter
+    as typed) that was read from its Vietnamese label typed with other tone marks."""
+    out: list[tuple[tuple, str, str]] = []
+    if not isinstance(data, dict):
+        return out
+    for name, check, sub in _labelled_fields(model):
+        value = data.get(name)
+        if value is None:
+            continue
+        if check is not None and isinstance(value, str) and (found := check.tone_note(value)):
+            chosen, label = found
+            out.append(((*path, name), f"'{value}' was taken to be {label} ({chosen}): the tone marks differ",
+                        f"write it as '{label.lower()}' or '{chosen}' if that is what you mean"))
+        if sub is not None:
+            items = enumerate(value) if isinstance(value, list) else [(None, value)]
+            for i, item in items:
+                out += label_notes(sub, item, (*path, name) if i is None else (*path, name, i))
+    return out
+
+
+@functools.cache
+def _labelled_fields(model: type[BaseModel]) -> tuple[tuple[str, Any, type[BaseModel] | None], ...]:
+    """Return ``(name, from_label validator or None, sub-model or None)`` of the fields of
+    ``model`` that are, or hold, a choice read from labels (worked out once per model: it is
+    asked for every entry read)."""
+    out = []
+    for name, info in model.model_fields.items():
+        check = _label_check(info.annotation, info.metadata)
+        sub = _sub_model(info.annotation)
+        if sub is not None and not _labelled_fields(sub):
+            sub = None
+        if check is not None or sub is not None:
+            out.append((name, check, sub))
+    return tuple(out)
+
+
+def _label_check(annotation: Any, metadata: list) -> Any:
+    """Return the ``from_label`` validator of a field, or None."""
+    for m in metadata:
+        if isinstance(m, BeforeValidator) and hasattr(m.func, "tone_note"):
+            return m.func
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        base, *meta = typing.get_args(annotation)
+        return _label_check(base, meta)
+    if origin in (typing.Union, types.UnionType):
+        return next((c for a in typing.get_args(annotation) if (c := _label_check(a, [])) is not None), None)
+    return None
+
+
+def _sub_model(annotation: Any) -> type[BaseModel] | None:
+    """Return the front matter model inside ``X | None``, ``list[X]`` or ``Annotated[X, …]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) in (Annotated, typing.Union, types.UnionType, list):
+        return next((m for a in typing.get_args(annotation) if (m := _sub_model(a)) is not None), None)
+    return None
 
 
 # --- scalar parsers ----------------------------------------------------------------------
@@ -140,6 +227,8 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2})[:h](\d{2})$")
+#: A month and year without the day: ``10/2024``, ``10-2024``, ``2024-10``.
+_MONTH = re.compile(r"^(?:\d{1,2}[/.-](?P<y1>\d{4})|(?P<y2>\d{4})[/.-]\d{1,2})$")
 
 
 def parse_date(value: Any) -> dt.date:
@@ -156,6 +245,8 @@ def parse_date(value: Any) -> dt.date:
         y, mo, d = (int(g) for g in m.groups())
     elif m := _VN_DATE.match(text):
         d, mo, y = (int(g) for g in m.groups())
+    elif _MONTH.match(text):
+        raise PydanticCustomError("date_month", "gives only the month (got '{value}'); write the day too, such as 15/10/2024", {"value": text})
     else:
         raise PydanticCustomError(
             "date_format",
@@ -208,6 +299,11 @@ def parse_partial_date(value: Any) -> PartialDate:
         if not 1900 <= year <= 2100:
             raise PydanticCustomError("date_year", "has an unlikely year {year} (got '{value}'); check the year", {"year": year, "value": text})
         return PartialDate(dt.date(year, 1, 1), "year")
+    if m := _MONTH.match(text):  # the year alone is the honest date when the day is not known
+        year_text = m.group("y1") or m.group("y2")
+        raise PydanticCustomError(
+            "date_month", "gives only the month (got '{value}'); write the full date such as 15/10/2024, or only the year: {year}",
+            {"value": text, "year": year_text})
     return PartialDate(parse_date(text), "day")
 
 
@@ -282,7 +378,7 @@ def text_matching(pattern: str, code: str, message: str) -> Callable[[Any], str 
 
 
 #: Only ``http(s)://`` addresses: a link must never run script (``javascript:``).
-check_url = text_matching(r"^https?://[^\s<>\"']+$", "url", "must be a web address starting with https:// (got '{value}')")
+check_url = text_matching(r"^https?://[^\s<>\"']+$", "url", "must be a web address starting with https:// or http:// (got '{value}')")
 #: A phone number as typed: digits, spaces, dots, dashes, brackets, a leading +.
 check_phone = text_matching(r"^\+?[0-9][0-9 .()-]{5,19}$", "phone", "is not a phone number (got '{value}'); write it like 0912 345 678")
 #: An e-mail address ``name@domain.tld``.
@@ -313,6 +409,29 @@ UrlList = Annotated[list[Url], BeforeValidator(as_list)]
 Phone = Annotated[str, BeforeValidator(check_phone)]
 Email = Annotated[str, BeforeValidator(check_email)]
 Text = Annotated[str, Field(min_length=1)]
+
+#: Longest name or title accepted (the longest real one is about 120): a name is shown in
+#: every list, in page titles and on share cards.
+MAX_NAME_LENGTH = 200
+
+
+def check_name_length(value: str) -> str:
+    """Refuse a name longer than ``MAX_NAME_LENGTH`` characters, saying its length."""
+    if len(value) > MAX_NAME_LENGTH:
+        raise PydanticCustomError("name_too_long", "is {length} characters long, over the limit of {limit}",
+                                  {"length": f"{len(value):,}", "limit": MAX_NAME_LENGTH})
+    return value
+
+
+def check_price(value: int) -> int:
+    """Refuse a price of 0 đồng: an unknown price is left out, never shown as free."""
+    if value <= 0:
+        raise PydanticCustomError("price_zero", "must be more than 0 đồng (got {value})", {"value": value})
+    return value
+
+
+#: A name or title: not empty, at most ``MAX_NAME_LENGTH`` characters.
+Name = Annotated[str, Field(min_length=1), AfterValidator(check_name_length)]
 
 
 # --- front matter models ------------------------------------------------------------------
@@ -346,7 +465,7 @@ class Contact(FrontMatter):
 class Place(FrontMatter):
     """A place to buy a product: its ``name``, and its address, web page and phone when known."""
 
-    name: Text
+    name: Name
     address: str | None = None
     url: Url | None = None
     phone: Phone | None = None
@@ -363,7 +482,7 @@ class Place(FrontMatter):
 class Price(FrontMatter):
     """A retail price: ``amount`` in VND (integer) per ``unit`` (``chai 500 ml``)."""
 
-    amount: Vnd
+    amount: Annotated[int, BeforeValidator(parse_vnd), AfterValidator(check_price)]
     unit: str | None = None
 
     @model_validator(mode="before")
@@ -441,7 +560,7 @@ class Located(FrontMatter):
 class ProductMeta(Publishable, Illustrated, Located):
     """Front matter of ``content/products/<slug>/index.md``."""
 
-    name: Text
+    name: Name
     group: Group | None = None
     producer: str | None = None
     recognitions: Annotated[list[RecognitionMeta], Field(min_length=1)]
@@ -464,7 +583,7 @@ class ProductMeta(Publishable, Illustrated, Located):
 class ProducerMeta(Publishable, Illustrated, Located):
     """Front matter of ``content/producers/<slug>/index.md``."""
 
-    name: Text
+    name: Name
     type: ProducerKind | None = None
     address: str | None = None
     contact: Contact | None = None
@@ -491,7 +610,7 @@ class CommuneMeta(Sourced, Illustrated):
 class CraftMeta(Publishable, Illustrated, Located):
     """Front matter of ``content/crafts/<slug>/index.md`` (a village craft, làng nghề)."""
 
-    name: Text
+    name: Name
     craft: str | None = None
     recognition_type: CraftKind | None = None
     status: Literal["recognised", "proposed", "unconfirmed"] = "recognised"
@@ -504,7 +623,7 @@ class CraftMeta(Publishable, Illustrated, Located):
 class FairMeta(Publishable, Illustrated):
     """Front matter of ``content/fairs/<slug>/index.md``; times are Asia/Ho_Chi_Minh."""
 
-    name: Text
+    name: Name
     start: EventTime
     end: EventTime | None = None
     venue: str | None = None
@@ -530,14 +649,44 @@ class FairMeta(Publishable, Illustrated):
 class PageMeta(Publishable):
     """Front matter of ``content/pages/<slug>.md``."""
 
-    title: Text
+    title: Name
     summary: str | None = None
     #: Position in the main menu (lower first); pages without it are only in the footer.
     menu: int | None = None
     #: Short label for the menu (default: the title).
-    menu_title: str | None = None
+    menu_title: Annotated[str, AfterValidator(check_name_length)] | None = None
     #: Show the programme's standing office (``office`` in site_config.yaml) on this page.
     office: bool = False
+
+
+class TranslationMeta(FrontMatter):
+    """Front matter of an entry's words in another language (``index.en.md`` beside
+    ``index.md``, ``<slug>.en.md`` beside a page): only words, never facts, which are
+    written once, in the entry's own file. Empty words fall back to the entry's own."""
+
+    #: The entry's name (``title`` for plain pages).
+    name: Name | None = None
+    title: Name | None = None
+    summary: str | None = None
+    #: Short label for the menu (plain pages).
+    menu_title: Annotated[str, AfterValidator(check_name_length)] | None = None
+    #: The notes on the sources, in this language.
+    notes: TextList = []
+
+
+#: The keys a translation may hold.
+TRANSLATION_FIELDS = frozenset(TranslationMeta.model_fields)
+
+
+@dataclass
+class Translation:
+    """An entry's words in one language: ``meta`` (``TranslationMeta``), the Markdown
+    ``body`` (the story), and the file they come from (``path``, relative to the project)."""
+
+    lang: str
+    path: str
+    meta: TranslationMeta
+    body: str
 
 
 def _day(value: dt.date | dt.datetime) -> dt.date:
@@ -635,6 +784,8 @@ class Entry:
     body_line: int = 0
     #: True when the entry has errors (in ``warnings``): it is checked, never published.
     broken: bool = False
+    #: The entry's words in other languages, by language (``{"en": Translation}``).
+    translations: dict[str, Translation] = field(default_factory=dict)
 
     def position(self, *field_path: Any) -> tuple[int, int]:
         """Return ``(line, column)`` of a field, or of its nearest parent, or of the file's start."""

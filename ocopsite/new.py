@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .kinds import KINDS
+from .kinds import KINDS, RESERVED_PRODUCT_SLUGS, RESERVED_SLUGS
 from .vietnamese import nfc, slugify
 
 #: What a skeleton's story says until the editor writes one; a published entry whose story
@@ -131,18 +131,26 @@ next:
 
 
 class NewEntryError(Exception):
-    """The entry cannot be created (exists already, or the name gives no slug)."""
+    """The entry cannot be created (exists already, its slug is reserved, or the name gives
+    no slug)."""
+
+
+#: Slugs a kind's entries may not take: the build would refuse them (see ``site``).
+RESERVED = {"page": (RESERVED_SLUGS, "a section of the site"), "product": (RESERVED_PRODUCT_SLUGS, "a page of the catalogue")}
 
 
 def create(root: Path, kind: str, name: str, today: dt.date) -> Path:
     """Write the skeleton of a new ``kind`` entry named ``name``; return its path.
 
-    Raises ``NewEntryError`` if the name gives an empty slug or the entry exists.
+    Raises ``NewEntryError`` if the name gives an empty or a reserved slug, or the entry exists.
     """
     name = nfc(name).strip()
     slug = slugify(name)[:80].rstrip("-")  # file systems cap a name at 255 bytes
     if not slug:
         raise NewEntryError(f"'{name}' gives an empty slug: use letters or digits")
+    reserved, what = RESERVED.get(kind, (frozenset(), ""))
+    if slug in reserved:
+        raise NewEntryError(f"the name '{slug}' is reserved for {what}; nothing was created (choose another name)")
     spec = KINDS[kind]
     path = root / "content" / spec.folder / (f"{slug}/index.md" if spec.bundle else f"{slug}.md")
     if path.exists() or (spec.bundle and path.parent.exists()):

@@ -92,7 +92,11 @@ def resolve_today(now: str | None = None, environ: dict[str, str] | None = None)
         except PydanticCustomError as exc:
             raise ValueError(str(exc)) from None
     if epoch := environ.get("SOURCE_DATE_EPOCH"):
-        return dt.datetime.fromtimestamp(int(epoch), TIMEZONE).date()
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), TIMEZONE).date()
+        except (ValueError, OverflowError, OSError):
+            raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1 January 1970, such as 1798761600 "
+                             f"(got '{epoch}'); unset it to build as of today") from None
     return dt.datetime.now(TIMEZONE).date()
 
 
@@ -234,19 +238,41 @@ def _build(root: Path, today: dt.date, base_url: str | None, output: Path,
     problems += more
     _fail_on_errors(problems)
     laps.lap("media")
+    index, indexed = search_index(site, media, root)
+    laps.lap("search")
     meta = {"stamp": stamp, "warnings": problems, "summary": summarise(site), "media": media.made + media.reused}
-    files, written = write_site(site, media, plan(site, media), root, output, workers, trust=session is not None, meta=meta)
+    files, written = write_site(site, media, plan(site, media), root, output, workers, trust=session is not None, meta=meta,
+                                extra=index)
     prune(root, media)
     laps.lap("plan+render+write")
     return BuildResult(site, files, written, problems, meta["summary"], media.made, media.reused, dict(laps))
 
 
+def search_index(site: Site, media: Any, root: Path) -> tuple[dict[str, Any], bool]:
+    """Return the search index's files as writer items (``pagefind/…``, linked from the
+    cache) and whether it was built now (False: the records had not changed)."""
+    from .search import build_index, records
+    from .views import Views
+    from .writer import Item
+
+    pictos = {name: published for name, (published, _data) in generated_assets().items()}
+    every = [r for lang in site.config.languages
+             for r in records(site, Views(media, site.config.base_path, site.today, lang), pictos)]
+    files, made = build_index(every, root)
+    items = {}
+    for path, source in files.items():  # a new index run writes new files: their stat tells them apart
+        st = os.stat(source)
+        items[path] = Item(hashlib.blake2b(f"{source}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode(), digest_size=16).digest(), source=source)
+    return items, made
+
+
 def write_site(site: Site, media: Any, pages: Iterable[Any], root: Path, output: Path,
-               workers: int | None = None, trust: bool = False, meta: dict | None = None) -> tuple[int, int]:
+               workers: int | None = None, trust: bool = False, meta: dict | None = None,
+               extra: dict[str, Any] | None = None) -> tuple[int, int]:
     """Render and write: every planned page whose key the live output already has is kept;
     the others are rendered (in worker processes when many) straight into the spare folder;
-    then the machine outputs, media files and assets; then the swap. ``meta`` (facts of
-    this build) is kept with the output's manifest.
+    then the machine outputs, media files, assets and ``extra`` items (the search index);
+    then the swap. ``meta`` (facts of this build) is kept with the output's manifest.
 
     Returns ``(files in the site, files written or linked)``. Raises ``BuildError`` for a
     template error; ``output`` is then untouched.
@@ -275,7 +301,7 @@ def write_site(site: Site, media: Any, pages: Iterable[Any], root: Path, output:
         raise BuildError([ContentError(f"templates/{exc.template}", exc.line, 0, "", exc.message)]) from None
     except ValueError as exc:  # the planner's own rules (see plan.Planner.check_links)
         raise BuildError([ContentError("ocopsite/plan.py", 0, 0, "", f"site check failed: {exc}")]) from None
-    for path, item in other_files(site, media, sitemap, root).items():
+    for path, item in (other_files(site, media, sitemap, root) | (extra or {})).items():
         if not update.unchanged(path, item.key):
             update.put(path, item)
     return update.finish(meta)
@@ -290,7 +316,8 @@ def render_setup(site: Site, root: Path) -> tuple[Any, Callable[[Any], str]]:
 
     published = {name: p for name, (_src, p) in fingerprint_assets(root / "assets").items()}
     published |= {name: p for name, (p, _data) in generated_assets().items()}
-    setup = Setup(str(root / "templates"), site_data(site), published, site.config.base_url)
+    configs = {lang: site_data(site, lang) for lang in site.config.languages}
+    setup = Setup(str(root / "templates"), configs, published, site.config.base_url)
     return setup, PageKeys(setup, template_digests(root / "templates"), code_version())
 
 

@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import posixpath
 import typing
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -20,8 +21,9 @@ from pydantic import ValidationError
 from . import models
 from .config import ImageSettings
 from .errors import ContentError, rel
-from .frontmatter import CONTROL, CONTROL_HINT, Problem, Problems, control_message, decode, find_controls, load_yaml, split_front_matter, validation_errors
-from .kinds import KINDS
+from .frontmatter import (CONTROL, Problem, Problems, control_hint, control_message, decode, find_controls, load_yaml, position_of,
+                          split_front_matter, validation_errors)
+from .kinds import KINDS, LANGUAGES
 from .new import PLACEHOLDERS
 from .vietnamese import nfc, slugify
 
@@ -64,7 +66,7 @@ def read_file(
             raise Problem(0, "", f"the file is {size:,} bytes, over the limit of {max_bytes:,}", "split it or shorten it")
         data = path.read_bytes()
         fm, body, body_line = split_front_matter(decode(data))
-        values, lines, problems = load_yaml(fm)
+        values, lines, problems = load_yaml(fm, model=spec.model)
     except Problem as p:
         return [p.error(where)]
     except Problems as ps:
@@ -81,6 +83,8 @@ def read_file(
         meta = _salvage(spec.model, values, exc)
         if meta is None:
             return _as_notes(sorted(errors)) if _is_draft(values) else sorted(errors)
+    for field_path, message, hint in models.label_notes(spec.model, values):  # `thưc phẩm`, as communes are checked
+        errors.append(ContentError(where, *position_of(lines, field_path), ".".join(map(str, field_path)), message, hint, "warning"))
     entry = models.Entry(
         kind=kind, slug=slug, path=where, meta=meta, body=body, folder=path.parent, lines=lines,
         digest=hashlib.blake2b(data, digest_size=16).hexdigest(), body_line=body_line,
@@ -99,6 +103,62 @@ def read_file(
     entry.broken = any(e.is_error for e in errors)
     entry.warnings = sorted(errors)
     return entry
+
+
+def translation_language(name: str) -> str | None:
+    """Return the language of a translation file's name (``index.en.md``, ``lien-he.en.md``
+    → ``en``), or None for any other name."""
+    parts = name.split(".")
+    return parts[-2] if len(parts) >= 3 and parts[-1] == "md" and parts[-2] in LANGUAGES[1:] else None
+
+
+def read_translation(path: Path, root: Path, lang: str, max_bytes: int = MAX_FILE_BYTES) -> models.Translation | list[ContentError]:
+    """Read an entry's words in ``lang`` (``index.en.md``); return them, or their errors.
+    A key that is not a word (``stars``, ``commune``…) is an error: facts are written once,
+    in the entry's own file."""
+    where = rel(path, root)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise Problem(0, "", f"the file is {size:,} bytes, over the limit of {max_bytes:,}", "split it or shorten it")
+        fm, body, body_line = split_front_matter(decode(path.read_bytes()))
+        values, lines, problems = load_yaml(fm, model=models.TranslationMeta)
+    except Problem as p:
+        return [p.error(where)]
+    except Problems as ps:
+        return [p.error(where) for p in ps.problems]
+    except OSError as exc:
+        return [ContentError(where, 0, 0, "", f"cannot be read: {exc.strerror}")]
+    errors = [p.error(where) for p in problems] + _body_controls(where, body, body_line)
+    allowed = ", ".join(sorted(models.TRANSLATION_FIELDS))
+    for key in [k for k in values if k not in models.TRANSLATION_FIELDS]:
+        errors.append(ContentError(where, *position_of(lines, (key,)), str(key),
+                                   f"is not a word to translate: a translation holds only {allowed} and the story",
+                                   f"write '{key}' once, in the entry's own file, and delete it here"))
+        del values[key]
+    try:
+        meta = models.TranslationMeta.model_validate(values)
+    except ValidationError as exc:
+        return sorted(errors + validation_errors(exc, models.TranslationMeta, where, lines))
+    if errors:
+        return sorted(errors)
+    return models.Translation(lang, where, meta, body)
+
+
+def _translations(entry: models.Entry, path: Path, root: Path, names: set[str] | None, max_bytes: int) -> list[ContentError]:
+    """Attach the translations beside an entry's file; return their problems."""
+    problems: list[ContentError] = []
+    entry.translations = {}  # read afresh each time: the entry may come from the cache
+    stem = path.name[: -len(".md")]
+    for lang in LANGUAGES[1:]:
+        other = path.with_name(f"{stem}.{lang}.md")
+        if (other.name in names) if names is not None else other.is_file():
+            result = read_translation(other, root, lang, max_bytes)
+            if isinstance(result, list):
+                problems += result
+            else:
+                entry.translations[lang] = result
+    return problems
 
 
 def _is_draft(values: dict) -> bool:
@@ -135,9 +195,16 @@ def _salvage(model: type, values: dict, exc: ValidationError) -> Any:
 
 
 def _body_controls(where: str, body: str, first_line: int) -> list[ContentError]:
-    """Return an error for each control character in a Markdown body, at its real line."""
-    return [ContentError(where, line, column, "", f"the text {control_message(char)}", CONTROL_HINT)
-            for line, column, char in find_controls(body, first_line)]
+    """Return an error for each control character in a Markdown body, at its real line, and
+    for lists nested deeper than rendering can go (which would fail only when the page is made)."""
+    from .markup import MAX_LIST_NESTING, too_deep
+
+    found = [ContentError(where, line, column, "", f"the text {control_message(char)}", control_hint(char))
+             for line, column, char in find_controls(body, first_line)]
+    if deep := too_deep(body):
+        found.append(ContentError(where, first_line + deep[0] - 1, 0, "", f"the text nests lists {deep[1]:,} levels deep, more than {MAX_LIST_NESTING}",
+                                  "write the list out plainly: one '- ' at the start of each item"))
+    return found
 
 
 def _problem(entry: models.Entry, field_path: tuple, message: str, hint: str = "", severity: str = "error") -> ContentError:
@@ -161,19 +228,19 @@ def check_photos(entry: models.Entry, limits: ImageSettings, bundle: bool,
     photos, problems, listed, found = [], [], set(), set()
     for i, ref in enumerate(refs):
         src, where = ref.src, ("images", i, "src")
-        if src in listed:
+        same = _same_file(src)
+        if same in listed:
             problems.append(_problem(entry, where, f"'{src}' is listed twice", "remove the repeated photo", "warning"))
             continue
-        listed.add(src)
+        listed.add(same)
         if CONTROL.search(src):  # reported where the YAML is read
             continue
-        result = _photo_path(folder, src, listing, limits, entry.path)
+        result, on_disk = _photo_path(folder, src, listing, limits, entry.path)
+        if on_disk:  # the file is there (even if it cannot be used): not "unlisted" too
+            found.add(on_disk)
         if isinstance(result, tuple):
             problems.append(_problem(entry, where, result[0], result[1]))
-            if len(result) == 3:  # the file is there, written differently: not "unlisted" too
-                found.add(result[2])
             continue
-        found.add(result.name)
         photos.append(models.Photo(result.resolve(), ref.alt))
     if bundle:
         for name in sorted(listing.names(folder)):
@@ -211,29 +278,38 @@ class _Listing:
         return next((n for n in sorted(self.names(folder)) if nfc(n).lower() == wanted), None)
 
 
-def _photo_path(folder: Path, src: str, listing: _Listing, limits: ImageSettings, entry_path: str) -> Path | tuple:
-    """Return the photo file ``src`` names in ``folder``, or ``(message, hint)`` (and the
-    file's real name, when only its letter case differs)."""
+def _same_file(src: str) -> str:
+    """Return the name ``src`` gives once written one way (``./anh.jpg`` and ``anh.jpg``,
+    ``anh\\phu.jpg`` and ``anh/phu.jpg``), to find a photo listed twice."""
+    return nfc(posixpath.normpath(src.replace("\\", "/")))
+
+
+def _photo_path(folder: Path, src: str, listing: _Listing, limits: ImageSettings, entry_path: str) -> tuple[Path | tuple[str, str], str]:
+    """Return ``(file, name on disk)`` for the photo ``src`` names in ``folder``, or
+    ``((message, hint), name on disk)`` when it cannot be used. The name on disk (relative to
+    ``folder``, as written there) is empty when no file answers to ``src``; it is the real
+    name when only its letter case differs."""
     if "\x00" in src or src.startswith(("/", "\\")) or ":" in src or ".." in PurePosixPath(src.replace("\\", "/")).parts:
-        return f"'{src}' is not a file name in this entry's folder", "put the photo next to index.md and write only its file name"
+        return (f"'{src}' is not a file name in this entry's folder", "put the photo next to index.md and write only its file name"), ""
     if os.path.splitext(src)[1].lower() not in PHOTO_SUFFIXES:
-        return f"'{src}' is not a photo", "use a .jpg, .png, .webp or .gif file"
-    sub, _, name = src.replace("\\", "/").rpartition("/")
+        return (f"'{src}' is not a photo", "use a .jpg, .png, .webp or .gif file"), ""
+    sub, _, name = _same_file(src).rpartition("/")
     parent = folder / sub if sub else folder
     actual = listing.find(parent, name)
     if actual is None:
         where = f"'{src}' is not in the folder {entry_path.rsplit('/', 1)[0]}/"
         if real := listing.other_case(parent, name):
-            return where, f"did you mean '{real}'? Letter case matters once published: write it exactly", real
-        return where, "check the file name; letter case matters"
-    path = parent / actual
+            return (where, f"did you mean '{real}'? Letter case matters once published: write it exactly"), f"{sub}/{real}" if sub else real
+        return (where, "check the file name; letter case matters"), ""
+    path, on_disk = parent / actual, f"{sub}/{actual}" if sub else actual
     if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
-        return f"'{src}' points outside this entry's folder", "copy the photo into the folder instead of linking it"
+        return (f"'{src}' points outside this entry's folder", "copy the photo into the folder instead of linking it"), on_disk
     if not path.is_file():
-        return f"'{src}' is not a photo file", "use a .jpg, .png, .webp or .gif file"
+        return (f"'{src}' is not a photo file", "use a .jpg, .png, .webp or .gif file"), on_disk
     if (size := path.stat().st_size) > limits.max_bytes:
-        return f"'{src}' is {size:,} bytes, over the limit of {limits.max_bytes:,}", "save a smaller copy of the photo; the limit is images.max_bytes in site_config.yaml"
-    return path
+        return (f"'{src}' is {size:,} bytes, over the limit of {limits.max_bytes:,}",
+                "save a smaller copy of the photo; the limit is images.max_bytes in site_config.yaml"), on_disk
+    return path, on_disk
 
 
 _SYMLINK = ("is a symbolic link, which is not allowed in content", "replace it with the real file")
@@ -264,7 +340,12 @@ def iter_content_files(root: Path, listings: dict[Path, set[str]] | None = None)
             elif spec.bundle:
                 yield _bundle_item(kind, item, path, where, rel(base, root), listings)
             elif item.is_file() and item.name.endswith(".md"):
-                yield kind, path, None
+                lang = translation_language(item.name)
+                if lang is None:
+                    yield kind, path, None
+                elif not path.with_name(item.name[: -len(f".{lang}.md")] + ".md").is_file():  # read with its entry
+                    yield kind, None, ContentError(where, 0, 0, "", f"is a translation ({lang}) of {item.name[: -len(f'.{lang}.md')]}.md, which does not exist",
+                                                   "rename it after the entry it translates, or delete it")
             elif kind == "commune" and (item.is_dir() or path.suffix.lower() in PHOTO_SUFFIXES):
                 continue  # photos of commune pages sit beside the files (or in sub-folders)
             else:
@@ -303,7 +384,7 @@ class ReadResult(typing.NamedTuple):
 class ReadCache:
     """Entries read before, kept by the signature of their page bundle: the stat (size,
     modification time, inode) of ``index.md``, the names in its folder and the stat of the
-    photos there. An entry whose signature is unchanged is not parsed again (parsing is
+    photos there and in its sub-folders. An entry whose signature is unchanged is not parsed again (parsing is
     about 110 µs a file; the cache gives it back in about 20). Stored in 32 pickled shards
     under ``.cache/entries/`` so saving after one edit rewrites one small file; ``salt``
     (code version and settings) invalidates everything when the reader may have changed.
@@ -327,16 +408,19 @@ class ReadCache:
 
     @staticmethod
     def signature(path: Path, names: set[str]) -> tuple:
-        """Return what must be unchanged for a bundle's cached entry to hold."""
+        """Return what must be unchanged for a bundle's cached entry to hold: the stat of
+        ``index.md``, the names in its folder, and the name, size and modification time of
+        every photo in it or in its sub-folders (``images: - src: anh/phu.jpg``), whose
+        listings count too."""
         st = os.stat(path)
-        photos = []
+        photos: list[tuple] = []
+        folder = path.parent
         for name in sorted(names):
+            full = os.path.join(folder, name)
             if os.path.splitext(name)[1].lower() in PHOTO_SUFFIXES:
-                try:
-                    pst = os.lstat(os.path.join(path.parent, name))
-                    photos.append((name, pst.st_size, pst.st_mtime_ns))
-                except OSError:
-                    photos.append((name, -1, 0))
+                photos.append((name, *_stat(full)))
+            elif name != "index.md" and os.path.isdir(full) and not os.path.islink(full):
+                photos += _tree_signature(full, name)
         return (st.st_size, st.st_mtime_ns, st.st_ino, hashlib.blake2b("\0".join(sorted(names)).encode(), digest_size=8).digest(), tuple(photos))
 
     def _shard(self, key: str) -> int:
@@ -371,6 +455,29 @@ class ReadCache:
         self.dirty.clear()
 
 
+def _stat(path: str) -> tuple[int, int]:
+    """Return ``(size, modification time)`` of a file, not following a link; ``(-1, 0)`` if gone."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return -1, 0
+    return st.st_size, st.st_mtime_ns
+
+
+def _tree_signature(top: str, name: str) -> list[tuple]:
+    """Return the signature of a sub-folder of a bundle: each folder's listing, and the size
+    and modification time of each photo, by path relative to the bundle (links not followed)."""
+    out: list[tuple] = []
+    for here, dirs, files in os.walk(top):
+        dirs.sort()
+        prefix = name + here[len(top):].replace(os.sep, "/")
+        out.append((prefix + "/", hashlib.blake2b("\0".join(sorted(dirs + files)).encode(), digest_size=8).digest()))
+        for file in sorted(files):
+            if os.path.splitext(file)[1].lower() in PHOTO_SUFFIXES:
+                out.append((f"{prefix}/{file}", *_stat(os.path.join(here, file))))
+    return out
+
+
 def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES, images: ImageSettings = ImageSettings(),
                  cache: ReadCache | None = None) -> ReadResult:
     """Read every entry under ``root/content`` (page bundles through ``cache`` when given).
@@ -392,8 +499,8 @@ def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES, images: ImageSetti
         name = path.parent.name if KINDS[kind].bundle else path.stem
         found.setdefault((kind, slugify(name)), []).append(path)
     for (kind, slug), paths in found.items():
-        if not slug:
-            problems.append(ContentError(rel(paths[0], root), 0, 0, "", "the name gives an empty slug", "rename it with letters or digits"))
+        if not slug:  # every such entry: they share the empty slug, not a name
+            problems += [ContentError(rel(p, root), 0, 0, "", "the name gives an empty slug", "rename it with letters or digits") for p in paths]
             continue
         if len(paths) > 1:
             names = " and ".join(rel(p, root) for p in paths)
@@ -407,6 +514,8 @@ def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES, images: ImageSetti
             broken.add((kind, slug))
             continue
         result.slug = slug
+        bundle = KINDS[kind].bundle
+        problems += _translations(result, paths[0], root, listings.get(paths[0].parent) if bundle else None, max_bytes)
         if result.broken:  # still assembled, for its commune and references, never published
             broken.add((kind, slug))
         entries.append(result)

@@ -23,7 +23,7 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup, escape
 
-from .i18n import ConstantTranslations, translations
+from .i18n import ConstantTranslations, Formats, translations
 from .markup import render_markdown
 from .outputs import CALENDAR_FILE, FAIRS_CALENDAR, FEED_FILE
 from .parallel import context
@@ -66,11 +66,11 @@ def fingerprint_assets(assets_dir: Path) -> dict[str, tuple[Path, str]]:
 
 @dataclass(frozen=True)
 class Setup:
-    """What every worker needs to render: templates folder, the site-wide data, and the
-    published name of each asset. Picklable."""
+    """What every worker needs to render: templates folder, the site-wide data of each
+    language (``configs``), and the published name of each asset. Picklable."""
 
     templates: str
-    config: View
+    configs: dict[str, View]
     assets: dict[str, str]
     base_url: str
 
@@ -82,35 +82,41 @@ def breakable(text: str) -> Markup:
 
 
 class Renderer:
-    """A Jinja environment for one language, with the filters templates use (``url``,
-    ``abs_url``, ``asset``, ``markdown``, dates, numbers) and a cache of product cards."""
+    """Jinja environments, one per language, with the filters templates use (``url``,
+    ``abs_url``, ``asset``, ``markdown``, and dates, numbers and prices in the language's
+    locale) and a cache of product cards."""
 
     def __init__(self, setup: Setup) -> None:
-        from .vietnamese import format_date, format_date_range, format_number, format_vnd
-
         self.setup = setup
-        config = setup.config
-        self.base_path = config.base_path
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(setup.templates),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            extensions=["jinja2.ext.i18n", ConstantTranslations],
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.install_gettext_translations(translations(config.lang), newstyle=False)  # type: ignore[attr-defined]
-        hosts = frozenset(config.video_hosts)
-        self.env.filters.update(
-            date=format_date, date_range=format_date_range, number=format_number, vnd=format_vnd,
-            markdown=lambda text: render_markdown(text, self.base_path, hosts),
-            url=self.url, abs_url=self.abs_url, asset=self.asset, breakable=breakable,
-        )
-        self.env.globals.update(
-            config=config, card=self.card,
-            feed_file=FEED_FILE, fairs_calendar=FAIRS_CALENDAR, calendar_file=CALENDAR_FILE,
-        )
-        self._cards: dict[tuple[str, bool], Markup] = {}
+        self.base_path = next(iter(setup.configs.values())).base_path
+        self.envs: dict[str, jinja2.Environment] = {}
+        self._cards: dict[tuple[str, str, bool], Markup] = {}
+
+    def env(self, lang: str) -> jinja2.Environment:
+        """Return the environment of ``lang`` (made on first use: its templates are compiled
+        with that language's words folded in)."""
+        if (env := self.envs.get(lang)) is None:
+            config = self.setup.configs[lang]
+            env = self.envs[lang] = jinja2.Environment(
+                loader=jinja2.FileSystemLoader(self.setup.templates),
+                autoescape=True,
+                undefined=jinja2.StrictUndefined,
+                extensions=["jinja2.ext.i18n", ConstantTranslations],
+                trim_blocks=True,
+                lstrip_blocks=True,
+            )
+            env.install_gettext_translations(translations(lang), newstyle=False)  # type: ignore[attr-defined]
+            hosts, fmt = frozenset(config.video_hosts), Formats(lang)
+            env.filters.update(
+                date=fmt.date, date_range=fmt.date_range, number=fmt.number, vnd=fmt.money,
+                markdown=lambda text: render_markdown(text, self.base_path, hosts),
+                url=self.url, abs_url=self.abs_url, asset=self.asset, breakable=breakable,
+            )
+            env.globals.update(
+                config=config, card=lambda product, eager=False: self.card(lang, product, eager),
+                feed_file=FEED_FILE, fairs_calendar=FAIRS_CALENDAR, calendar_file=CALENDAR_FILE,
+            )
+        return env
 
     def url(self, path: str) -> str:
         """Return a site-relative path under the base path."""
@@ -124,19 +130,19 @@ class Renderer:
         """Return the published URL of an asset; raises ``KeyError`` for unknown ones."""
         return self.base_path + "assets/" + self.setup.assets[name]
 
-    def card(self, product: View, eager: bool = False) -> Markup:
-        """Return a product card's HTML (the ``product_card`` macro), made once per card:
-        the same card shows on list, producer, commune and sibling pages."""
-        key = (product.digest(), eager)
+    def card(self, lang: str, product: View, eager: bool = False) -> Markup:
+        """Return a product card's HTML in ``lang`` (the ``product_card`` macro), made once per
+        card: the same card shows on list, producer, commune and sibling pages."""
+        key = (lang, product.digest(), eager)
         if (html := self._cards.get(key)) is None:
-            macro = self.env.get_template("partials/macros.html").module.product_card  # type: ignore[attr-defined]
+            macro = self.env(lang).get_template("partials/macros.html").module.product_card  # type: ignore[attr-defined]
             html = self._cards[key] = Markup(macro(product, eager))
         return html
 
     def render(self, spec: PageSpec) -> bytes:
         """Render one page to UTF-8 bytes."""
         data = spec.data
-        return self.env.get_template(spec.template).render(**{k: data[k] for k in data}).encode("utf-8")
+        return self.env(spec.lang).get_template(spec.template).render(**{k: data[k] for k in data}).encode("utf-8")
 
 
 def template_digests(templates: Path) -> dict[str, str]:
@@ -175,7 +181,7 @@ class PageKeys:
 
     def __init__(self, setup: Setup, templates: dict[str, str], code: str) -> None:
         common = hashlib.blake2b(digest_size=16)
-        for part in (code, setup.config.digest(), repr(sorted(setup.assets.items())), setup.base_url):
+        for part in (code, *(c.digest() for c in setup.configs.values()), repr(sorted(setup.assets.items())), setup.base_url):
             common.update(part.encode() + b"\0")
         self.base, self.templates = common.hexdigest(), templates
 

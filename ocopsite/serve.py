@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .errors import BuildError, ContentError, summary_line
 
@@ -75,6 +75,13 @@ class PreviewApp:
         target = self.resolve(path)
         if target is None:
             return self._send(start_response, "403 Forbidden", b"forbidden\n", "text/plain")
+        if self.base_path != "/" and not path.endswith("/") and self._is_page_folder(path):
+            # A page's folder asked for without its '/': send the browser to the page's own
+            # address, as the published server does, so links and bookmarks are that one.
+            query = environ.get("QUERY_STRING", "")
+            location = quote(self.base_path + path.lstrip("/") + "/", safe="/") + (f"?{query}" if query else "")
+            start_response("302 Found", [("Location", location), ("Content-Length", "0")])
+            return []
         is_page = target.suffix == ".html" or not target.suffix
         if self.state.failed and is_page:
             return self._send(start_response, "500 Internal Server Error", self.error_page(), "text/html; charset=utf-8")
@@ -89,6 +96,13 @@ class PreviewApp:
             # forbids; the published files keep their CSP.
             body = _CSP_META.sub(b"", body, count=1)
         return self._send(start_response, "200 OK", body, kind, environ.get("REQUEST_METHOD") == "HEAD")
+
+    def _is_page_folder(self, path: str) -> bool:
+        """Return True when ``path`` (already checked by ``resolve``) names a folder of
+        ``output`` that holds a page."""
+        parts = [p for p in path.split("/") if p not in ("", ".")]
+        folder = self.output.joinpath(*parts)
+        return bool(parts) and folder.is_dir() and (folder / "index.html").is_file()
 
     def _not_found(self) -> bytes:
         page = self.output / "404.html"

@@ -8,6 +8,7 @@ later stages (media, plan, render) keep their results beside it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Callable, Iterable, Iterator
@@ -256,8 +257,11 @@ class _Assembler:
             chosen = chosen or candidates[0]
         if chosen is None:
             if required:
-                where = ("commune",) if "commune" in meta.model_fields_set else ()
-                self.error(entry, where, "has no commune", "write the current commune after 'commune:', or add 'former_address:' with the old commune and district")
+                hint = "write the current commune after 'commune:', or add 'former_address:' with the old commune and district"
+                if "commune" in meta.model_fields_set:  # `commune:` written, left empty
+                    self.error(entry, ("commune",), "is empty", hint)
+                else:
+                    self.error(entry, (), "has no commune", hint)
             elif not (former and former.district) and "commune" not in meta.model_fields_set:
                 self.warn(entry, (), "has no commune", "add 'commune:' so it appears on its commune's page, or leave 'commune:' empty if it is not known")
         return chosen
@@ -366,12 +370,13 @@ def assemble(
     """
     a = _Assembler(config, geography, today, set(broken))
     nodes: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
-    commune_files, checked_only = [], []
+    commune_files, checked_only, unpublished = [], [], []
     for e in entries:
         if isinstance(e.meta, models.Publishable) and e.meta.updated and e.meta.updated > today:
             a.warn(e, ("updated",), f"is after the build date {today.isoformat()}", "write the day the facts were last checked; it is shown as the build date")
         if isinstance(e.meta, models.Publishable) and not e.meta.is_published(today):
             a.drafts.add((e.kind, e.slug))
+            unpublished.append(e)
         elif e.kind == "commune":
             if not e.broken:
                 commune_files.append(e)
@@ -380,22 +385,28 @@ def assemble(
                 checked_only.append(node)
             else:
                 nodes[e.kind][e.slug] = node
+    for e in unpublished:  # checked as if published, so publishing one brings no new problem
+        if (node := BUILDERS[e.kind](a, e)) is not None:
+            checked_only.append(node)
     communes = _commune_pages(a, geography, commune_files)
-    for node in checked_only:  # an entry with errors: its references are checked in the same run
+    for node in checked_only:  # an entry with errors, or not yet published: its references are checked in the same run
         _references(a, node, nodes, lambda *_: None)
-    site = _link(a, config, today, nodes, communes)
-    _removed_html(a, [n.entry for n in site.nodes() if n.entry is not None], frozenset(config.video_hosts))
-    return site, a.problems
+    site = _link(a, config, today, nodes, communes, [n for n in checked_only if n.kind == "page"])
+    checked = [n.entry for n in site.nodes() if n.entry is not None] + [n.entry for n in checked_only]
+    _removed_html(a, checked, frozenset(config.video_hosts))
+    drafts = {e.path for e in unpublished if e.meta.draft}
+    # A draft is unfinished by definition: its problems are notes saying what is left to do.
+    problems = [dataclasses.replace(p, severity="note") if p.path in drafts else p for p in a.problems]
+    return site, problems
 
 
 def _removed_html(a: _Assembler, entries: list[models.Entry], video_hosts: frozenset[str]) -> None:
-    """Warn about HTML in bodies that rendering removes (nothing is dropped silently)."""
+    """Warn about HTML and links in bodies that rendering removes (nothing is dropped silently)."""
     from .markup import removed_html
 
     for e in entries:
-        for line, what in removed_html(e.body, video_hosts):
-            a.problems.append(ContentError(e.path, e.body_line + line - 1, 0, "", f"{what} is removed when the page is made",
-                                           "write the text in Markdown instead; only simple formatting is kept", "warning"))
+        for line, what, hint in removed_html(e.body, video_hosts):
+            a.problems.append(ContentError(e.path, e.body_line + line - 1, 0, "", f"{what} is removed when the page is made", hint, "warning"))
 
 
 def _commune_pages(a: _Assembler, geography: Geography, files: list[models.Entry]) -> dict[int, CommunePage]:
@@ -432,8 +443,10 @@ def _references(a: _Assembler, node: Node, nodes: dict[str, dict[str, Any]], add
                 add(other, back, node)
 
 
-def _link(a: _Assembler, config: SiteConfig, today: dt.date, nodes: dict[str, dict[str, Any]], communes: dict[int, CommunePage]) -> Site:
-    """Resolve references both ways, fill commune pages, sort, and freeze the lists."""
+def _link(a: _Assembler, config: SiteConfig, today: dt.date, nodes: dict[str, dict[str, Any]], communes: dict[int, CommunePage],
+          unpublished_pages: Iterable[Page] = ()) -> Site:
+    """Resolve references both ways, fill commune pages, sort, and freeze the lists
+    (``unpublished_pages`` are only checked: drafts, scheduled pages and pages with errors)."""
     products, producers = nodes["product"], nodes["producer"]
     rel: dict[tuple[int, str], list] = {}  # (id(node), attribute) → related nodes, frozen at the end
 
@@ -458,7 +471,7 @@ def _link(a: _Assembler, config: SiteConfig, today: dt.date, nodes: dict[str, di
                 setattr(node, attr, tuple(sorted(items, key=by_date, reverse=True) if attr == "fairs" else sorted(items, key=by_name)))
     pages = sorted(nodes["page"].values(), key=lambda p: (p.meta.menu if p.meta.menu is not None else 10**6, sort_key(p.name)))
     office = [p for p in pages if p.meta.office]
-    for extra in office[1:]:  # the "contact" button must lead to one page
+    for extra in [*office[1:], *(p for p in unpublished_pages if p.meta.office and office)]:  # the "contact" button must lead to one page
         a.error(extra.entry, ("office",), f"another page is already the contact page ({office[0].entry.path})",
                 "keep 'office: true' on one page only")
     return Site(

@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import models
-from .kinds import url_of
+from .i18n import SOURCE_LANGUAGE, _, translations
+from .kinds import group_slug, section_url, url_of
 from .media import Media
 from .site import CommunePage, Craft, Fair, Node, Page, Producer, Product
 
@@ -89,9 +90,11 @@ class Views:
 
     def __init__(self, media: Media, base_path: str, today: dt.date, lang: str) -> None:
         self.media, self.base_path, self.today, self.lang = media, base_path, today, lang
+        self.t = translations(lang).gettext
         self._cards: dict[int, View] = {}
         self._links: dict[int, View] = {}
         self._communes: dict[int, View] = {}
+        self._texts: dict[int, View] = {}
 
     # --- small pieces --------------------------------------------------------------------
 
@@ -99,11 +102,50 @@ class Views:
         """Return the node's URL path in this language."""
         return url_of(node.kind, node.slug, self.lang)
 
+    def text(self, node: Node) -> View:
+        """Return the words of a node in this language: ``name``, ``summary``, ``body``,
+        ``menu_title`` (pages), ``lang``, the language they are in, and ``foreign`` when that
+        is not this one. An entry with no
+        translation into this language (``index.en.md``) gives its own words, with
+        ``lang`` saying so; a commune's name is made from its type (``Kỳ Anh Commune``)."""
+        if (v := self._texts.get(id(node))) is not None:
+            return v
+        meta = node.meta
+        name, summary, body, lang = node.name, (getattr(meta, "summary", None) or "") if meta else "", node.body, SOURCE_LANGUAGE
+        menu_title = getattr(meta, "menu_title", None) or name
+        notes = list(getattr(meta, "notes", []) or []) if meta else []
+        if isinstance(node, CommunePage):
+            name = self.commune_name(node.commune)
+        own = getattr(node.entry, "translations", {}).get(self.lang) if node.entry is not None and self.lang != SOURCE_LANGUAGE else None
+        if own is not None:
+            lang = self.lang
+            name = own.meta.name or own.meta.title or name
+            summary, body = own.meta.summary or summary, own.body if own.body.strip() else body
+            menu_title = own.meta.menu_title or own.meta.name or own.meta.title or menu_title
+            notes = list(own.meta.notes) or notes
+        elif self.lang == SOURCE_LANGUAGE or isinstance(node, CommunePage) and node.entry is None:
+            lang = self.lang  # nothing to translate: generated words only
+        v = self._texts[id(node)] = View(name=name, summary=summary, body=body, menu_title=menu_title, notes=notes, lang=lang, foreign=lang != self.lang)
+        return v
+
+    def commune_name(self, commune: Any) -> str:
+        """Return a current commune's name in this language: ``Xã Kỳ Anh`` / ``Kỳ Anh Commune``."""
+        if self.lang == SOURCE_LANGUAGE:
+            return commune.name
+        pattern = _("Phường {name}") if commune.type == "phuong" else _("Xã {name}")
+        return self.t(pattern).format(name=commune.short_name)
+
     def link(self, node: Node) -> View:
         """Return ``{url, name}`` of a node (cached)."""
         if (v := self._links.get(id(node))) is None:
-            v = self._links[id(node)] = View(url=self.url(node), name=node.name)
+            v = self._links[id(node)] = View(url=self.url(node), name=self.text(node).name)
         return v
+
+    def group(self, group: models.ProductGroup | None) -> View | None:
+        """Return a product group's ``slug``, ``label`` (a message id) and list ``url``."""
+        if group is None:
+            return None
+        return dict(slug=group.slug, label=group.label, url=section_url("group", self.lang) + f"{group_slug(group, self.lang)}/")
 
     def links(self, nodes: Iterable[Node]) -> list[View]:
         """Return the links of several nodes."""
@@ -127,7 +169,7 @@ class Views:
         if c is None:
             return None
         if (v := self._communes.get(c.code)) is None:
-            v = self._communes[c.code] = View(url=url_of("commune", c.slug, self.lang), name=c.name)
+            v = self._communes[c.code] = View(url=url_of("commune", c.slug, self.lang), name=self.commune_name(c))
         return v
 
     def recognition(self, r: models.Recognition) -> View:
@@ -153,13 +195,11 @@ class Views:
     def card(self, p: Product) -> View:
         """Return what a product card shows (cached: one card appears on many pages)."""
         if (v := self._cards.get(id(p))) is None:
-            group = p.meta.group
+            group, text = p.meta.group, self.text(p)
             v = self._cards[id(p)] = View(
-                url=self.url(p), name=p.name, summary=p.meta.summary or "", status=p.status, stars=p.stars,
-                badge=self.recognition(p.badge),
-                group=dict(slug=group.slug, label=group.label) if group else None,
-                theme=group.value if group else "site",
-                commune=p.commune.name if p.commune else None,
+                url=self.url(p), name=text.name, summary=text.summary, lang=text.lang, foreign=text.foreign, status=p.status, stars=p.stars,
+                badge=self.recognition(p.badge), group=self.group(group), theme=group.value if group else "site",
+                commune=self.commune_name(p.commune) if p.commune else None,
                 cover=self.image(self.media.cover(p.photos)),
             )
         return v
@@ -170,18 +210,19 @@ class Views:
 
     def entry_common(self, node: Node) -> dict[str, Any]:
         """Return what every entry page shows: name, URL, photos, body, sources, QR, share link."""
-        meta = node.meta
+        meta, text = node.meta, self.text(node)
         return dict(
-            name=node.name, url=self.url(node), slug=node.slug, photos=self.photos(node), body=node.body,
+            name=text.name, summary=text.summary, lang=text.lang, foreign=text.foreign, url=self.url(node), slug=node.slug,
+            photos=self.photos(node), body=text.body,
             sources=list(getattr(meta, "sources", []) or []) if meta else [],
-            notes=list(getattr(meta, "notes", []) or []) if meta else [],
+            notes=text.notes,
             qr=self.media.qr.get((node.kind, node.slug)), former=_former(meta), theme=node.kind,
         )
 
     def tile(self, node: Any) -> View:
         """Return a small entry tile for showcase lists: name, link, photo or pictogram."""
-        return View(url=self.url(node), name=node.name, cover=self.image(self.media.cover(node.photos)), theme=node.kind,
-                    commune=node.commune.name if getattr(node, "commune", None) else None)
+        return View(url=self.url(node), name=self.text(node).name, cover=self.image(self.media.cover(node.photos)), theme=node.kind,
+                    commune=self.commune_name(node.commune) if getattr(node, "commune", None) else None)
 
     def product(self, p: Product) -> View:
         """Return everything a product page shows."""
@@ -190,8 +231,7 @@ class Views:
         contact = meta.contact or (p.producer.meta.contact if p.producer else None)
         common = self.entry_common(p) | {"theme": self.card(p).theme}
         return View(
-            **common, card=self.card(p), summary=meta.summary or "",
-            group=self.card(p).group, producer=self.link(p.producer) if p.producer else None, commune=self.commune(p),
+            **common, card=self.card(p), group=self.card(p).group, producer=self.link(p.producer) if p.producer else None, commune=self.commune(p),
             price=dict(amount=meta.price.amount, unit=meta.price.unit) if meta.price else None,
             standards=list(meta.standards), tags=list(meta.tags),
             where_to_buy=[dict(name=w.name, address=w.address, url=w.url, phone=w.phone) for w in meta.where_to_buy],
@@ -206,7 +246,7 @@ class Views:
         """Return everything a producer page shows."""
         meta = p.meta
         return View(
-            **self.entry_common(p), summary=meta.summary or "", type=meta.type.label if meta.type else None,
+            **self.entry_common(p), type=meta.type.label if meta.type else None,
             commune=self.commune(p), address=meta.address, founded=meta.founded,
             model_cooperative=meta.model_cooperative, startup_cooperative=meta.startup_cooperative,
             contact=_contact(meta.contact), products=self.cards(p.products), fairs=self.links(p.fairs),
@@ -216,7 +256,7 @@ class Views:
     def commune_page(self, c: CommunePage) -> View:
         """Return everything a commune page shows, with the former units it absorbed."""
         return View(
-            **self.entry_common(c), summary=(c.meta.summary if c.meta else None) or "",
+            **self.entry_common(c),
             formed_from=[dict(name=f.name, district=f.district, partial=f.partial) for f in c.commune.former],
             products=self.cards([p for p in c.products if p.current]),
             past_products=self.cards([p for p in c.products if not p.current]),
@@ -227,7 +267,7 @@ class Views:
         """Return everything a village craft page shows."""
         meta = c.meta
         return View(
-            **self.entry_common(c), summary=meta.summary or "", craft=meta.craft,
+            **self.entry_common(c), craft=meta.craft,
             recognition_type=meta.recognition_type.label if meta.recognition_type else None,
             status=meta.status, recognition_year=meta.recognition_year, decision=meta.decision,
             commune=self.commune(c), products=self.cards(c.products),
@@ -237,7 +277,7 @@ class Views:
         """Return everything a fair page (and a fair in a list) shows."""
         meta = f.meta
         return View(
-            **self.entry_common(f), summary=meta.summary or "", upcoming=f.upcoming, start=f.start,
+            **self.entry_common(f), upcoming=f.upcoming, start=f.start,
             end=f.end if meta.end else None, venue=meta.venue, city=meta.city, commune=self.commune(f),
             organiser=meta.organiser, booths=meta.booths, website=meta.website,
             products=self.cards(f.products), producers=self.links(f.producers),
@@ -245,8 +285,9 @@ class Views:
 
     def page(self, p: Page) -> View:
         """Return what a plain page shows."""
-        return View(name=p.name, url=self.url(p), summary=p.meta.summary or "", body=p.body, office=p.meta.office,
-                    sources=list(p.meta.sources), notes=list(p.meta.notes))
+        text = self.text(p)
+        return View(name=text.name, url=self.url(p), summary=text.summary, body=text.body, lang=text.lang, foreign=text.foreign, office=p.meta.office,
+                    sources=list(p.meta.sources), notes=text.notes)
 
 
 def _former(meta: Any) -> View | None:

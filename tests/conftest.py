@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 import textwrap
 from pathlib import Path
@@ -21,6 +22,26 @@ page_size: 1
 images:
   widths: [64, 128, 320]
 """
+
+def tree(folder: Path) -> dict[str, str]:
+    """Return {relative path: sha256} of every file under ``folder``, except the search
+    index files whose bytes Pagefind does not keep stable between runs (``search.UNSTABLE``:
+    they count by number, under one key)."""
+    from ocopsite.search import UNSTABLE
+
+    out: dict[str, str] = {}
+    unstable = 0
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            rel = p.relative_to(folder).as_posix()
+            if UNSTABLE.match(rel):
+                unstable += 1
+            else:
+                out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+    if unstable:
+        out["pagefind/(filters, metadata, entry: not byte-stable)"] = str(unstable)
+    return out
+
 
 #: A small valid site covering every page kind and the model rules.
 SMALL_SITE = {
@@ -91,6 +112,7 @@ SMALL_SITE = {
         ---
         name: Bản nháp
         draft: true
+        producer:
         commune: cam-binh
         recognitions:
           - stars: 5

@@ -4,7 +4,6 @@ a clean build of the same sources; and it does not depend on the number of worke
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -14,12 +13,9 @@ import pytest
 from ocopsite import render
 from ocopsite.pipeline import Session, build
 
-from .conftest import DATA, TODAY
+from .conftest import DATA, TODAY, tree
 
 
-def tree(folder: Path) -> dict[str, str]:
-    """Return {relative path: sha256} of every file under ``folder``."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def clean_build(root: Path, tmp_path: Path, name: str) -> dict[str, str]:
@@ -53,6 +49,16 @@ def _changes(root: Path) -> list[tuple[str, Callable[[], None]]]:
         ("edit an asset", lambda: (root / "assets/css/style.css").write_text((root / "assets/css/style.css").read_text() + "\n/* x */\n")),
         ("change the config", lambda: edit(root / "site_config.yaml", "page_size: 1", "page_size: 2")),
         ("delete a page", lambda: (root / "content/pages/gioi-thieu.md").unlink()),
+        # A photo's published names hold its file name: renamed, it is published under the new one.
+        ("rename a photo", lambda: ((products / "nuoc-mam-ky-phu/chai.jpg").rename(products / "nuoc-mam-ky-phu/chai-500ml.jpg"),
+                                    edit(products / "nuoc-mam-ky-phu/index.md", "src: chai.jpg", "src: chai-500ml.jpg"))),
+        ("move a photo into a sub-folder, renamed", lambda: ((products / "nuoc-mam-ky-phu/anh").mkdir(),
+                                                             (products / "nuoc-mam-ky-phu/chai-500ml.jpg").rename(products / "nuoc-mam-ky-phu/anh/chai.jpg"),
+                                                             edit(products / "nuoc-mam-ky-phu/index.md", "src: chai-500ml.jpg", "src: anh/chai.jpg"))),
+        ("replace a photo in a sub-folder", lambda: shutil.copy(DATA / "images/hopper.jpg", products / "nuoc-mam-ky-phu/anh/chai.jpg")),
+        ("copy a photo into another entry under another name", lambda: (
+            shutil.copy(products / "nuoc-mam-ky-phu/anh/chai.jpg", products / "keo-cu-do/goi.jpg"),
+            edit(products / "keo-cu-do/index.md", "commune: cam-binh\n", "commune: cam-binh\nimages:\n  - {src: goi.jpg, alt: Gói kẹo}\n"))),
     ]
 
 

@@ -54,8 +54,11 @@ def test_each_removal_is_a_warning_with_its_line(site: Path) -> None:
     assert warnings == [
         f"warning: content/pages/html.md:6: the HTML tag <script> and what is inside it is removed when the page is made {hint}",
         f"warning: content/pages/html.md:7: the attribute onclick= of <a> is removed when the page is made {hint}",
-        f"warning: content/pages/html.md:7: the link javascript:alert(1) (only http, https, mailto and tel links are kept) is removed when the page is made {hint}",
-        f"warning: content/pages/html.md:8: an <iframe> from www.google.com, which is not among the video hosts allowed is removed when the page is made {hint}",
+        "warning: content/pages/html.md:7: the link javascript:alert(1) is removed when the page is made "
+        "(only http, https, mailto and tel links are kept: write the full address, such as https://…)",
+        "warning: content/pages/html.md:8: the <iframe> from www.google.com is removed when the page is made "
+        "(only videos from the hosts in 'video_hosts' (site_config.yaml) are shown; for a map or another page, "
+        "write a link instead: [Bản đồ](https://…))",
         f"warning: content/pages/html.md:10: the attribute style= of <p> is removed when the page is made {hint}",
     ]
 

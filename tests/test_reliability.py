@@ -3,7 +3,6 @@ and builds are reproducible whatever the clock, locale, time zone or hash seed."
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import shutil
@@ -20,12 +19,9 @@ from ocopsite.errors import BuildError
 from ocopsite.pipeline import build
 from ocopsite.writer import LOCK_FILE
 
-from .conftest import PROJECT, TODAY
+from .conftest import PROJECT, TODAY, tree
 
 
-def tree(folder: Path) -> dict[str, str]:
-    """Return {relative path: sha256} of every file under ``folder``."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def command(root: Path) -> list[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -270,25 +271,61 @@ class PhotoResult:
     reused: int
 
 
+def photo_stem(source: Path) -> str:
+    """Return the part of a photo's derivative names taken from its file name."""
+    return (slugify(source.stem) or "anh")[:60]
+
+
+def _photo_key(content: str, stem: str) -> str:
+    """Return the key of a photo's job from ``content`` (the digest of its bytes and the
+    settings) and its name: the published file names hold the name, so a renamed photo gets
+    files under its new name, as a clean build would give it."""
+    return _digest(content, stem)
+
+
 def _photos(photo_list: list[Photo], settings: ImageSettings, root: Path, book: _Book, existing: set[str],
             workers: int | None, progress: Callable[[int, int], None] | None) -> PhotoResult:
-    """Process every photo not yet cached; return images, files to publish, problems, counts."""
+    """Process every photo not yet cached; return images, files to publish, problems, counts.
+
+    A photo whose bytes are cached under another name (it was renamed, or copied under
+    another name) gets its derivatives linked under the new name instead of encoded again.
+    """
     fingerprint = photos.settings_fingerprint(settings)
+    cache = root / CACHE_DIR
     keys: dict[Path, str] = {}
+    contents: dict[str, str] = {}  # job key → digest of the bytes and settings
     todo: dict[str, Job] = {}
+    problems: list[ContentError] = []
+    twins = {entry["c"]: entry for entry in book.photos.values() if entry.get("c") and all(d[0] in existing for d in entry["d"])}
+    linked = 0
     for p in photo_list:
-        key = _digest(book.content_hash(p.source), fingerprint)
-        keys[p.source] = key
+        stem = photo_stem(p.source)
+        try:
+            content = _digest(book.content_hash(p.source), fingerprint)
+        except OSError as exc:  # gone since the entry was read: an error naming it, never a traceback
+            problems.append(ContentError(rel(p.source, root), 0, 0, "", f"the photo cannot be read ({exc.strerror})",
+                                         "check that the file is still there, then build again"))
+            continue
+        key = keys[p.source] = _photo_key(content, stem)
+        contents[key] = content
         known = book.photos.get(key)
-        if not (known and all(d[0] in existing for d in known["d"])) and key not in todo:
-            stem = (slugify(p.source.stem) or "anh")[:60]
-            todo[key] = Job("photo", key, photos.process, (str(p.source), stem, key, settings, str(root / CACHE_DIR)), rel(p.source, root))
+        if known and all(d[0] in existing for d in known["d"]):
+            continue
+        if content in twins and key not in todo and (entry := _relink(twins[content], stem, key, cache)) is not None:
+            book.photos[key] = entry
+            book.changed = True
+            existing.update(d[0] for d in entry["d"])
+            linked += 1
+        elif key not in todo:
+            todo[key] = Job("photo", key, photos.process, (str(p.source), stem, key, settings, str(cache)), rel(p.source, root))
     results, failed = run_jobs(list(todo.values()), workers, progress)
     for key, (derivatives, notes) in results.items():
-        book.photos[key] = {"d": [[d.name, d.fmt, d.width, d.height] for d in derivatives], "n": notes}
+        book.photos[key] = {"d": [[d.name, d.fmt, d.width, d.height] for d in derivatives], "n": notes, "c": contents[key]}
         book.changed = True
-    images, files, problems = {}, {}, []
+    images, files = {}, {}
     for p in photo_list:
+        if p.source not in keys:
+            continue
         key = keys[p.source]
         where = rel(p.source, root)
         if key in failed:
@@ -298,7 +335,28 @@ def _photos(photo_list: list[Photo], settings: ImageSettings, root: Path, book: 
         problems += [ContentError(where, 0, 0, "", f"the photo {note}", NOTE_HINT, "warning") for note in entry["n"]]
         images[p.source] = _image(p.alt, entry["d"])
         files.update({f"{OUTPUT_DIR}/{name}": name for name, *_ in entry["d"]})
-    return PhotoResult(images, files, problems, len(results), len(keys) - len(todo))
+    return PhotoResult(images, files, problems, len(results) + linked, len(keys) - len(todo) - linked)
+
+
+def _relink(twin: dict, stem: str, key: str, cache: Path) -> dict | None:
+    """Return the book entry of ``key`` made by linking (or copying) the derivatives of a
+    photo with the same bytes and settings under the names of ``stem``; None if that fails."""
+    made = []
+    try:
+        for name, fmt, width, height in twin["d"]:
+            new = photos.derivative_name(stem, key, width, fmt)
+            if not (cache / new).exists():
+                tmp = cache / f".tmp-{new}"
+                tmp.unlink(missing_ok=True)
+                try:
+                    os.link(cache / name, tmp)
+                except OSError:  # no hard links here (some file systems): a copy
+                    shutil.copyfile(cache / name, tmp)
+                os.replace(tmp, cache / new)
+            made.append([new, fmt, width, height])
+    except OSError:
+        return None
+    return {"d": made, "n": twin["n"], "c": twin["c"]}
 
 
 def _image(alt: str, derivatives: list) -> Image:
@@ -367,25 +425,23 @@ def inspect_photos(site: Any, root: Path) -> list[ContentError]:
     book = _Book(cache)
     fingerprint = photos.settings_fingerprint(site.config.images)
     existing = set(os.listdir(cache)) if cache.is_dir() else set()
+    done = {entry["c"]: entry["n"] for entry in book.photos.values() if entry.get("c") and all(d[0] in existing for d in entry["d"])}
     problems = []
     for p in _all_photos(site):
         where = rel(p.source, root)
-        known = book.photos.get(_digest(_peek_hash(book, p.source), fingerprint))
-        if known and all(d[0] in existing for d in known["d"]):
-            message, notes = None, known["n"]
+        try:
+            content = _digest(book.content_hash(p.source), fingerprint)
+        except OSError as exc:  # as the build says it
+            problems.append(ContentError(where, 0, 0, "", f"the photo cannot be read ({exc.strerror})", "check that the file is still there, then build again"))
+            continue
+        if content in done:  # these bytes were processed with these settings (under any name)
+            message, notes = None, done[content]
         else:
             message, notes = photos.inspect(p.source, site.config.images)
         if message:
             problems.append(ContentError(where, 0, 0, "", f"the photo {message}", photos.image_hint(message)))
         problems += [ContentError(where, 0, 0, "", f"the photo {note}", NOTE_HINT, "warning") for note in notes]
     return problems
-
-
-def _peek_hash(book: _Book, path: Path) -> str:
-    try:
-        return book.content_hash(path)
-    except OSError:
-        return ""
 
 
 def prune(root: Path, media: Media) -> int:

@@ -25,7 +25,7 @@ from .photos import atomic_save
 WIDTH, HEIGHT = 1200, 630
 FONT_REGULAR = "fonts/NotoSans-Regular.ttf"
 FONT_BOLD = "fonts/NotoSans-Bold.ttf"
-CARD_VERSION = "3"
+CARD_VERSION = "4"
 GOLD, GREY, DARK = "#f2b705", "#d4d4d4", "#2b2100"
 
 
@@ -52,14 +52,52 @@ class CardSpec:
         return "jpg" if self.cover else "png"
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+def _fit(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) -> tuple[list[str], bool]:
+    """Wrap ``text`` into at most ``max_lines`` lines no wider than ``width`` pixels.
+
+    A word too long for a line is broken; a text that does not fit ends with an ellipsis.
+    Returns ``(lines, complete)``, ``complete`` False when the text was cut. Never draws a
+    line wider than ``width``: Pillow renders each line as one image, and a 900,000-letter
+    name made one too large to allocate.
+    """
+    # No glyph is narrower than a pixel, so this much text fills the lines (and bounds the work).
+    words = text[: (max_lines + 1) * width].split()
     lines: list[str] = []
-    for word in text.split():
+    i = 0
+    while i < len(words) and len(lines) <= max_lines:
+        word = words[i]
         if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
             lines[-1] += f" {word}"
-        else:
+        elif draw.textlength(word, font=font) <= width:
             lines.append(word)
-    return lines
+        else:  # longer than a line by itself: as much as fits, the rest on the next line
+            cut = _longest_fit(draw, word, font, width, "")
+            lines.append(word[:cut])
+            words[i] = word[cut:]
+            continue
+        i += 1
+    complete = i == len(words) and len(lines) <= max_lines and len(text) <= (max_lines + 1) * width
+    if not complete:
+        lines = lines[:max_lines]
+        last = lines[-1] if lines else ""
+        if draw.textlength(f"{last} …", font=font) <= width:
+            lines[-1:] = [f"{last} …"]
+        else:
+            lines[-1:] = [last[: _longest_fit(draw, last, font, width, "…")].rstrip() + "…"]
+    return lines, complete
+
+
+def _longest_fit(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int, tail: str) -> int:
+    """Return the largest ``k`` (at least 1, unless ``tail`` is given) such that
+    ``text[:k] + tail`` is no wider than ``width``."""
+    low, high = (0 if tail else 1), len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if draw.textlength(text[:mid] + tail, font=font) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def _star(draw: ImageDraw.ImageDraw, cx: float, cy: float, r: float, fill: str) -> None:
@@ -88,7 +126,8 @@ def render_card(spec: CardSpec, assets_dir: str, cache_dir: str, out_path: str, 
     draw = ImageDraw.Draw(card)
     _picture(card, draw, spec, cache_dir)
     x, right, top = HEIGHT + 50, WIDTH - 50, HEIGHT - 120  # the text column; top of the badge
-    draw.text((x, 64), spec.site_title, font=fonts.bold(30), fill=GOLD, anchor="ls")
+    draw.text((x, 64), _fit(draw, spec.site_title, fonts.bold(30), right - x, 1)[0][0] if spec.site_title.strip() else "",
+              font=fonts.bold(30), fill=GOLD, anchor="ls")
     _texts(draw, spec, fonts, x, right, top if spec.badge else HEIGHT - 40)
     if spec.badge:
         _badge(draw, spec, fonts, x, top)
@@ -125,17 +164,11 @@ def _picture(card: PILImage.Image, draw: ImageDraw.ImageDraw, spec: CardSpec, ca
 
 def _texts(draw: ImageDraw.ImageDraw, spec: CardSpec, fonts: _Fonts, x: int, right: int, top: int) -> None:
     """Draw the title (the largest size that fits, at most four lines) and the subtitle."""
-    subtitle = _wrap(draw, spec.subtitle, fonts.regular(30), right - x)
-    if len(subtitle) > 2:
-        subtitle = [subtitle[0], subtitle[1] + " …"]
-    size, lines = 64, []
-    while size >= 32:
-        lines = _wrap(draw, spec.title, fonts.bold(size), right - x)
-        if len(lines) <= 4 and 110 + len(lines) * int(size * 1.25) + 20 + 40 * len(subtitle) <= top - 20:
+    subtitle = _fit(draw, spec.subtitle, fonts.regular(30), right - x, 2)[0]
+    for size in range(64, 31, -4):  # the largest size at which all of it fits; else cut at the smallest
+        lines, complete = _fit(draw, spec.title, fonts.bold(size), right - x, 4)
+        if complete and 110 + len(lines) * int(size * 1.25) + 20 + 40 * len(subtitle) <= top - 20:
             break
-        size -= 4
-    if len(lines) > 4:
-        lines = lines[:3] + [lines[3] + " …"]
     y = 110
     for line in lines:
         draw.text((x, y), line, font=fonts.bold(size), fill=pictograms.LIGHT, anchor="la")

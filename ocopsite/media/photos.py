@@ -35,6 +35,12 @@ class Derivative:
     height: int
 
 
+def derivative_name(stem: str, key: str, width: int, fmt: str) -> str:
+    """Return the file name of one derivative (``chai-1a2b3c4d5e6f7a8b-640.webp``): the
+    photo's name, the job's key and the width, so it says what it shows and changes with it."""
+    return f"{stem}-{key}-{width}.{'jpg' if fmt == 'jpeg' else fmt}"
+
+
 def settings_fingerprint(settings: ImageSettings) -> bytes:
     """Return the bytes of every setting that changes derivatives (part of the cache key)."""
     return json.dumps([PIPELINE_VERSION, settings.model_dump()], sort_keys=True).encode()
@@ -171,8 +177,8 @@ def process(source: str, stem: str, key: str, settings: ImageSettings, cache_dir
         h = max(1, round(height * w / width))
         # Each width is made from the next larger one: a third less resampling work.
         resized = current if w == current.width else current.resize((w, h), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
-        for fmt, ext in (("webp", "webp"), ("jpeg", "jpg")):
-            name = f"{stem}-{key}-{w}.{ext}"
+        for fmt in ("webp", "jpeg"):
+            name = derivative_name(stem, key, w, fmt)
             frame = resized if fmt == "webp" else _flatten(resized, settings.background)
             atomic_save(frame, out / name, fmt, settings.quality)
             result.append(Derivative(name, fmt, w, h))

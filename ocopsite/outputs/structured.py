@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup
+
+from ..i18n import _
 
 COUNTRY = {"@type": "Country", "name": "VN"}
 
@@ -44,13 +47,14 @@ def breadcrumbs(crumbs: list[tuple[str, str]]) -> dict:
     }
 
 
-def organization(producer, url: str, province: str) -> dict:
-    """Return an ``Organization`` (``LocalBusiness`` for a household business)."""
+def organization(producer, name: str, description: str, url: str, province: str) -> dict:
+    """Return an ``Organization`` (``LocalBusiness`` for a household business) with the
+    ``name`` and ``description`` its page shows."""
     meta = producer.meta
     contact = meta.contact
     kind = "LocalBusiness" if meta.type and meta.type.value == "household_business" else "Organization"
     return _drop_empty({
-        "@type": kind, "name": meta.name, "url": url, "description": meta.summary,
+        "@type": kind, "name": name, "url": url, "description": description,
         "address": address(producer.commune, province, meta.address),
         "telephone": contact.phone if contact else None, "email": contact.email if contact else None,
         "sameAs": [u for u in ((contact.website, contact.facebook) if contact else ()) if u],
@@ -58,19 +62,21 @@ def organization(producer, url: str, province: str) -> dict:
     })
 
 
-def product(p, url: str, image: str | None, producer_url: str | None, province: str, today: dt.date) -> dict:
-    """Return a ``Product``: the producer as brand and manufacturer, OCOP stars as ``award``
-    (a lapsed recognition says so)."""
+def product(p, name: str, description: str, url: str, image: str | None, producer_url: str | None, province: str,
+            today: dt.date, t: Callable[[str], str] = str) -> dict:
+    """Return a ``Product`` with the ``name`` and ``description`` its page shows: the
+    producer as brand and manufacturer, OCOP stars as ``award`` (a lapsed recognition says
+    so), in the page's language (``t`` translates the award texts)."""
     awards = []
     for r in sorted(p.recognitions, key=lambda r: r.date):
         if r.date.precision == "unknown":
-            awards.append(f"OCOP {r.stars} sao (chưa rõ năm công nhận)")
-            continue
-        text = f"OCOP {r.stars} sao ({r.date.year})"
-        if r.date.value > today:
-            awards.append(f"{text}, chưa có hiệu lực")
+            awards.append(t(_("OCOP {stars} sao (chưa rõ năm công nhận)")).format(stars=r.stars))
+        elif r.date.value > today:
+            awards.append(t(_("OCOP {stars} sao ({year}), chưa có hiệu lực")).format(stars=r.stars, year=r.date.year))
+        elif r.is_valid(today):
+            awards.append(t(_("OCOP {stars} sao ({year})")).format(stars=r.stars, year=r.date.year))
         else:
-            awards.append(text if r.is_valid(today) else f"{text}, đã hết hạn")
+            awards.append(t(_("OCOP {stars} sao ({year}), đã hết hạn")).format(stars=r.stars, year=r.date.year))
     maker = None
     if p.producer:
         maker = {"@type": "Organization", "name": p.producer.name, "url": producer_url}
@@ -78,10 +84,10 @@ def product(p, url: str, image: str | None, producer_url: str | None, province: 
     if p.meta.price:
         offer = _drop_empty({"@type": "Offer", "price": p.meta.price.amount, "priceCurrency": "VND", "url": url})
     return _drop_empty({
-        "@type": "Product", "name": p.name, "url": url, "image": [image] if image else None,
-        "description": p.meta.summary, "brand": maker, "manufacturer": maker, "countryOfOrigin": COUNTRY,
-        "award": awards, "offers": offer, "category": p.meta.group.label if p.meta.group else None,
-        "additionalProperty": _drop_empty({"@type": "PropertyValue", "name": "Địa phương", "value": p.commune.name}) if p.commune else None,
+        "@type": "Product", "name": name, "url": url, "image": [image] if image else None,
+        "description": description, "brand": maker, "manufacturer": maker, "countryOfOrigin": COUNTRY,
+        "award": awards, "offers": offer, "category": t(p.meta.group.label) if p.meta.group else None,
+        "additionalProperty": _drop_empty({"@type": "PropertyValue", "name": t(_("Địa phương")), "value": p.commune.name}) if p.commune else None,
     })
 
 
@@ -90,11 +96,12 @@ def event_time(value: dt.date | dt.datetime) -> str:
     return value.isoformat()
 
 
-def event(f, url: str, image: str | None, province: str) -> dict:
-    """Return an ``Event`` with its ``Place`` and ``PostalAddress``."""
+def event(f, name: str, description: str, url: str, image: str | None, province: str) -> dict:
+    """Return an ``Event`` with its ``Place`` and ``PostalAddress``, and the ``name`` and
+    ``description`` its page shows."""
     meta = f.meta
     return _drop_empty({
-        "@type": "Event", "name": meta.name, "url": url, "image": [image] if image else None, "description": meta.summary,
+        "@type": "Event", "name": name, "url": url, "image": [image] if image else None, "description": description,
         "startDate": event_time(meta.start), "endDate": event_time(meta.end) if meta.end else None,
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
