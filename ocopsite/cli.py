@@ -1,17 +1,26 @@
-"""Command line: ``build`` (default) | ``serve`` | ``check`` | ``new``."""
+"""Command line: ``build`` (default) | ``serve`` | ``check`` | ``new``.
+
+What it prints for editors (problems, counts, summaries, next steps) is in the message
+language (``errors.message_language``): Vietnamese, or English with ``--lang en`` or an
+environment whose language starts with ``en``. Help texts and argparse's own words are English."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import gettext
 import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .errors import BuildError, ContentError, as_github, as_json, summary_line
+from .errors import MESSAGE_LANGUAGES, BuildError, ContentError, Msg, as_github, as_json, catalogue, msg, msgn, summary_line, translate, use_language
 from .kinds import KINDS
+
+if TYPE_CHECKING:
+    from .pipeline import BuildResult
 
 NEW_KINDS = tuple(k.name for k in KINDS.values() if k.creatable)
 
@@ -27,7 +36,7 @@ def _progress_bar():  # a bar on a terminal, nothing in CI logs
         if total <= 5:  # a bar for a handful of photos is noise
             return
         if "b" not in bar:
-            bar["b"] = tqdm(total=total, desc="Ảnh", unit="ảnh", leave=False)
+            bar["b"] = tqdm(total=total, desc=translate(msg("Photos")), unit=translate(msg("photo")), leave=False)
         bar["b"].n = done
         bar["b"].refresh()
         if done == total:
@@ -36,8 +45,14 @@ def _progress_bar():  # a bar on a terminal, nothing in CI logs
     return update
 
 
+LANG_HELP = ("language of the messages: vi (Vietnamese, the default) or en (English); without it, English when the first "
+             "of LANGUAGE, LC_ALL, LC_MESSAGES, LANG that is set starts with 'en'")
+
+
 def _parser(default_root: Path) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the OCOP site from content/ into output/.")
+    parser = argparse.ArgumentParser(
+        prog="build.py", description="Build the OCOP site from content/ into output/.",
+        epilog="Messages (problems, counts, next steps) are in Vietnamese; add --lang en for English (or set LANG=en_US.UTF-8).")
     sub = parser.add_subparsers(dest="command")
     commands = {
         "build": "build the site into output/ (the default)",
@@ -48,6 +63,7 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     for name, text in commands.items():
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--root", type=Path, default=default_root, help=f"project folder (default: {default_root})")
+        p.add_argument("--lang", choices=MESSAGE_LANGUAGES, help=LANG_HELP)
         if name == "new":
             p.add_argument("kind", choices=NEW_KINDS)
             p.add_argument("name", help='the entry\'s Vietnamese name, in quotes: "Cu đơ Thành Đạt"')
@@ -78,73 +94,91 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["build", *argv]  # plain `python build.py [options]` builds
     args = parser.parse_args(argv)
+    tr = catalogue(use_language(args.lang))  # the language of everything printed from here on
     root = args.root.resolve()
     from .pipeline import build, check, resolve_today
 
     try:
         today = resolve_today(getattr(args, "now", None))
     except ValueError as exc:
-        parser.error(f"--now: {exc}" if getattr(args, "now", None) else str(exc))
+        problem = _shown(exc.args[0] if exc.args else str(exc), tr)
+        parser.error(f"--now: {problem}" if getattr(args, "now", None) else problem)
     if not (root / "site_config.yaml").is_file() and args.command != "new":
-        print(f"error: {root} has no site_config.yaml; run this in the project folder or give --root", file=sys.stderr)
+        print(msg("error: {root} has no site_config.yaml; run this in the project folder or give --root", root=str(root)).localized(tr),
+              file=sys.stderr)
         return 2
     if args.command == "new":
-        from .new import NewEntryError, create
+        from .new import NewEntryError, create, next_steps
 
         try:
             path = create(root, args.kind, args.name, today)
         except NewEntryError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(msg("error: {problem}", problem=exc.args[0]).localized(tr), file=sys.stderr)
             return 1
-        from .new import NEXT_STEPS
-
         print(path.relative_to(root).as_posix())
-        print(NEXT_STEPS.format(path=path.relative_to(root).as_posix()))
+        print(next_steps(path.relative_to(root).as_posix()).localized(tr))
         return 0
     if args.command == "serve":
         from .serve import serve
 
         return serve(root, today if args.now else None, args.host, args.port, args.base_url)
     if args.command == "check":
-        return _report_check(check(root, today), args.strict, args.format)
+        return _report_check(check(root, today), args.strict, args.format, tr)
     started = time.perf_counter()
     try:
         result = build(root, today, args.base_url, progress=_progress_bar())
     except BuildError as exc:
         # warnings first, errors last: the errors are what the editor sees above the prompt
         for p in sorted(exc.problems, key=lambda p: (p.is_error, p)):
-            print(p, file=sys.stderr)
-        print(f"build failed: {summary_line(exc.problems)}; output/ was not changed", file=sys.stderr)
+            print(p.text(tr), file=sys.stderr)
+        print(msg("build failed: {summary}; output/ was not changed", summary=summary_line(exc.problems)).localized(tr), file=sys.stderr)
         return 1
     for w in result.warnings:
-        print(w, file=sys.stderr)
+        print(w.text(tr), file=sys.stderr)
     from .config import load_config
 
     if urlsplit(site_base := load_config(root, {"base_url": args.base_url}).base_url).hostname in ("127.0.0.1", "localhost", "::1"):
-        print(f"note: base_url is {site_base}: QR codes, sheets and share links point to this computer; "
-              "publish with --base-url https://…", file=sys.stderr)
+        print(msg("note: base_url is {url}: QR codes, sheets and share links point to this computer; "
+                  "publish with --base-url https://…", url=site_base).localized(tr), file=sys.stderr)
     sys.stderr.flush()
-    n = result.summary
-    changed = f"{result.written} written or linked" if result.written else "nothing changed"
-    print(
-        f"built {result.files} files ({changed}) in {time.perf_counter() - started:.2f} s as of {today.isoformat()}: "
-        f"{n['current']} current + {n['expired']} expired products, {n['producers']} producers, "
-        f"{n['communes']} communes, {n['crafts']} crafts, {n['fairs']} fairs, {n['pages']} pages; "
-        f"media {result.media_made} made, {result.media_reused} reused; {summary_line(result.warnings)}"
-    )
+    print(_built(result, time.perf_counter() - started, today.isoformat()).localized(tr))
     return 0
 
 
-def _report_check(problems: list[ContentError], strict: bool, fmt: str) -> int:
-    """Print check results (one line per problem, sorted, then a count); return the exit code."""
+def _shown(text: Any, tr: gettext.NullTranslations) -> str:
+    """Return a message (or any text) as shown in the language of ``tr``."""
+    return text.localized(tr) if isinstance(text, Msg) else str(text)
+
+
+def _built(result: BuildResult, seconds: float, date: str) -> Msg:
+    """Return the line a successful build prints: files, what changed, entries, media, problems."""
+    n = result.summary
+    changed = msg("{count} written or linked", count=result.written) if result.written else msg("nothing changed")
+    entries = msg(
+        "{products}, {producers}, {communes}, {crafts}, {fairs}, {pages}",
+        products=msg("{current} current + {expired} expired products", current=n["current"], expired=n["expired"]),
+        producers=msgn("{n} producer", "{n} producers", n["producers"]), communes=msgn("{n} commune", "{n} communes", n["communes"]),
+        crafts=msgn("{n} craft", "{n} crafts", n["crafts"]), fairs=msgn("{n} fair", "{n} fairs", n["fairs"]),
+        pages=msgn("{n} page", "{n} pages", n["pages"]))
+    return msgn("built {n} file ({changed}) in {seconds} s as of {date}: {entries}; media {made} made, {reused} reused; {summary}",
+                "built {n} files ({changed}) in {seconds} s as of {date}: {entries}; media {made} made, {reused} reused; {summary}",
+                result.files, changed=changed, seconds=f"{seconds:.2f}", date=date, entries=entries, made=result.media_made,
+                reused=result.media_reused, summary=summary_line(result.warnings))
+
+
+def _report_check(problems: list[ContentError], strict: bool, fmt: str, tr: gettext.NullTranslations | None = None) -> int:
+    """Print check results (one line per problem, sorted, then a count) in the language of
+    ``tr`` (default: the message language); return the exit code."""
+    tr = catalogue() if tr is None else tr
     if strict:  # notes (on drafts) stay notes: a draft is unfinished by definition
         problems = [dataclasses.replace(p, severity="error") if p.severity == "warning" else p for p in problems]
     problems = sorted(problems)
+    summary = summary_line(problems)
     if fmt == "json":
         # \u escapes: exact on any console encoding (cp1252 would degrade Vietnamese letters in paths)
-        print(json.dumps({"problems": as_json(problems), "summary": summary_line(problems)}, ensure_ascii=True, indent=2))
+        print(json.dumps({"problems": as_json(problems, tr), "summary": summary.localized(tr)}, ensure_ascii=True, indent=2))
     else:
         for p in problems:
-            print(as_github(p) if fmt == "github" else p)
-        print(f"check: {summary_line(problems)}")
+            print(as_github(p, tr) if fmt == "github" else p.text(tr))
+        print(msg("check: {summary}", summary=summary).localized(tr))
     return 1 if any(p.is_error for p in problems) else 0

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError
+from .errors import ContentError, Msg, msg, number
 from .vietnamese import nfc
 
 MAX_YAML_NODES = 20_000
@@ -40,29 +40,37 @@ _FREE_TEXT = {"name", "title", "summary", "address", "venue", "organiser", "batc
 #: them as line breaks), zero-width space, word joiner, byte order mark (past the file's
 #: start) and bidirectional controls. The zero-width joiner (U+200D) stays: emoji need it.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
-_CONTROL_NAMES = {0x0B: "vertical tab, often pasted from Word", 0x0C: "page break, often pasted from Word", 0x00: "NUL",
-                  0x07: "bell", 0x08: "backspace", 0x1B: "escape"}
+_CONTROL_NAMES = {0x0B: msg("vertical tab, often pasted from Word"), 0x0C: msg("page break, often pasted from Word"), 0x00: "NUL",
+                  0x07: msg("bell"), 0x08: msg("backspace"), 0x1B: msg("escape")}
 _INVISIBLE_NAMES = {
-    0x200B: "zero-width space, often pasted from web pages", 0x200E: "left-to-right mark", 0x200F: "right-to-left mark",
-    0x2028: "line separator, often pasted from Word or a web page", 0x2029: "paragraph separator, often pasted from Word",
-    0x2060: "word joiner", 0xFEFF: "byte order mark, left where two files were joined",
-    **{c: "a bidirectional text control" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+    0x200B: msg("zero-width space, often pasted from web pages"), 0x200E: msg("left-to-right mark"), 0x200F: msg("right-to-left mark"),
+    0x2028: msg("line separator, often pasted from Word or a web page"), 0x2029: msg("paragraph separator, often pasted from Word"),
+    0x2060: msg("word joiner"), 0xFEFF: msg("byte order mark, left where two files were joined"),
+    **{c: msg("a bidirectional text control") for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
 }
-CONTROL_HINT = "delete it: retype that part, or paste the text again as plain text"
-_SEPARATOR_HINT = "replace it with a space, or delete it"
+CONTROL_HINT = msg("delete it: retype that part, or paste the text again as plain text")
+_SEPARATOR_HINT = msg("replace it with a space, or delete it")
 
 
-def control_message(char: str) -> str:
+def control_message(char: str, in_text: bool = False) -> Msg:
     """Return how a control or invisible character is named in messages:
-    ``contains an invisible control character U+000B (vertical tab …)``."""
-    code = ord(char)
-    if code in _INVISIBLE_NAMES:
-        return f"contains an invisible character U+{code:04X} ({_INVISIBLE_NAMES[code]})"
-    name = _CONTROL_NAMES.get(code)
-    return f"contains an invisible control character U+{code:04X}" + (f" ({name})" if name else "")
+    ``contains an invisible control character U+000B (vertical tab …)`` (``in_text``: of the
+    Markdown text, ``the text contains …``)."""
+    code = f"{ord(char):04X}"
+    if (name := _INVISIBLE_NAMES.get(ord(char))) is not None:
+        if in_text:
+            return msg("the text contains an invisible character U+{code} ({name})", code=code, name=name)
+        return msg("contains an invisible character U+{code} ({name})", code=code, name=name)
+    if (name := _CONTROL_NAMES.get(ord(char))) is not None:
+        if in_text:
+            return msg("the text contains an invisible control character U+{code} ({name})", code=code, name=name)
+        return msg("contains an invisible control character U+{code} ({name})", code=code, name=name)
+    if in_text:
+        return msg("the text contains an invisible control character U+{code}", code=code)
+    return msg("contains an invisible control character U+{code}", code=code)
 
 
-def control_hint(char: str) -> str:
+def control_hint(char: str) -> Msg:
     """Return how to fix a character ``CONTROL`` matches: line and paragraph separators
     stand for a space or a line break, the others are deleted."""
     return _SEPARATOR_HINT if char in "\u2028\u2029" else CONTROL_HINT
@@ -122,13 +130,13 @@ def _compose(source: str, fast: bool = True) -> yaml.Node | None:
     try:
         return yaml.compose(source, Loader=_TextLoader)
     except RecursionError:  # the pure-Python parser recurses once per nesting level
-        raise yaml.YAMLError("the front matter is nested too deeply") from None
+        raise yaml.YAMLError(msg("the front matter is nested too deeply")) from None
 
 
 class Problem(Exception):
     """A problem found while reading front matter; ``error(path)`` makes it a ``ContentError``."""
 
-    def __init__(self, line: int, field: str, message: str, hint: str = "", column: int = 0, severity: str = "error") -> None:
+    def __init__(self, line: int, field: str, message: Msg, hint: Msg | str = "", column: int = 0, severity: str = "error") -> None:
         super().__init__(message)
         self.line, self.field, self.message, self.hint, self.column, self.severity = line, field, message, hint, column, severity
 
@@ -147,20 +155,15 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise Problem(1, "", "the file is saved as UTF-16 (Notepad calls it 'Unicode'), not UTF-8",
-                           "open it and save it again with the encoding UTF-8") from None
-        guess = ""
+            raise Problem(1, "", msg("the file is saved as UTF-16 (Notepad calls it 'Unicode'), not UTF-8"),
+                          msg("open it and save it again with the encoding UTF-8")) from None
+        message = msg("the file is not UTF-8 text")
         try:
             data.decode("cp1258")
-            guess = "; it looks like Windows-1258 or another old Vietnamese encoding"
+            message = msg("the file is not UTF-8 text; it looks like Windows-1258 or another old Vietnamese encoding")
         except UnicodeDecodeError:
             pass
-        raise Problem(
-            line,
-            "",
-            f"the file is not UTF-8 text{guess}",
-            "open it in your editor and save it again with the encoding UTF-8",
-        ) from None
+        raise Problem(line, "", message, msg("open it in your editor and save it again with the encoding UTF-8")) from None
     return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -171,16 +174,16 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     Raises ``Problem`` when the file is empty or a delimiter is missing.
     """
     if not text.strip():
-        raise Problem(1, "", "the file is empty", "start it with a --- line, the fields, then another --- line")
+        raise Problem(1, "", msg("the file is empty"), msg("start it with a --- line, the fields, then another --- line"))
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
-        raise Problem(1, "", "the file does not start with a --- line", "put --- on the first line, before the fields")
+        raise Problem(1, "", msg("the file does not start with a --- line"), msg("put --- on the first line, before the fields"))
     for i, line in enumerate(lines[1:], start=1):
         if line.rstrip() == "---":
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
     raise Problem(
-        len(text.rstrip("\n").split("\n")), "", "the front matter has no closing --- line",
-        "add a line with only --- after the last field",
+        len(text.rstrip("\n").split("\n")), "", msg("the front matter has no closing --- line"),
+        msg("add a line with only --- after the last field"),
     )
 
 
@@ -207,21 +210,47 @@ def load_yaml(source: str, first_line: int = 2, model: type[BaseModel] | None = 
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         if (quote := _unclosed_quote(lines, at)) is not None:  # the cause is above where PyYAML stopped
             index, column, char = quote
-            raise Problem(first_line + index, _field_at(lines, index, column), f"the text starting with {char} is never closed",
-                          f"end it with {char} on the same line, or remove the {char}", column) from None
-        hint = "check the indentation and that text with a ':' or '#' is in quotes"
+            raise Problem(first_line + index, _field_at(lines, index, column), msg("the text starting with {quote} is never closed", quote=char),
+                          msg("end it with {quote} on the same line, or remove the {quote}", quote=char), column) from None
+        hint = msg("check the indentation and that text with a ':' or '#' is in quotes")
         if "\t" in lines[at[0]] or "'\\t'" in problem:
-            hint = "indent with spaces, not tabs"
-        raise Problem(first_line + at[0], "", f"YAML syntax error: {problem}", hint, at[1] + 1 if mark else 0) from None
+            hint = msg("indent with spaces, not tabs")
+        raise Problem(first_line + at[0], "", msg("YAML syntax error: {problem}", problem=yaml_problem(problem)), hint, at[1] + 1 if mark else 0) from None
     except yaml.YAMLError as exc:
-        raise Problem(first_line, "", f"YAML error: {exc}") from None
+        detail = exc.args[0] if exc.args and isinstance(exc.args[0], Msg) else str(exc)
+        raise Problem(first_line, "", msg("YAML error: {detail}", detail=detail)) from None
     if node is None:
         return {}, {}, []
     walker = _Walker(source, first_line, _text_fields(model))
     data = walker.walk(node, ())
     if not isinstance(data, dict):
-        raise Problem(first_line, "", "the front matter must be 'field: value' lines")
+        raise Problem(first_line, "", msg("the front matter must be 'field: value' lines"))
     return data, walker.lines, walker.problems
+
+
+#: PyYAML's words for the syntax errors editors make most, as messages: ``(pattern, message
+#: id)``; the pattern's groups are the message's values. Other errors are shown in its words.
+_YAML_PROBLEMS = (
+    (re.compile(r"mapping values are not allowed here$"), lambda m: msg("mapping values are not allowed here")),
+    (re.compile(r"could not find expected ':'$"), lambda m: msg("could not find expected ':'")),
+    (re.compile(r"found character (.+) that cannot start any token$"), lambda m: msg("found character {char} that cannot start any token", char=m[1])),
+    (re.compile(r"expected <block end>, but found (.+)$"), lambda m: msg("expected <block end>, but found {token}", token=m[1])),
+    (re.compile(r"found unexpected end of stream$"), lambda m: msg("found unexpected end of stream")),
+    (re.compile(r"expected ',' or '\]', but got (.+)$"), lambda m: msg("expected ',' or ']', but got {token}", token=m[1])),
+    (re.compile(r"expected ',' or '\}', but got (.+)$"), lambda m: msg("expected ',' or '}}', but got {token}", token=m[1])),
+    (re.compile(r"found undefined alias (.+)$"), lambda m: msg("found undefined alias {alias}", alias=m[1])),
+    (re.compile(r"block sequence entries are not allowed here$"), lambda m: msg("block sequence entries are not allowed here")),
+    (re.compile(r"found unknown escape character (.+)$"), lambda m: msg("found unknown escape character {char}", char=m[1])),
+)
+
+
+def yaml_problem(problem: str) -> Msg | str:
+    """Return PyYAML's description of a syntax error as a message when it is a common one
+    (so it is shown in the editor's language), else as PyYAML wrote it."""
+    for pattern, message in _YAML_PROBLEMS:
+        if m := pattern.match(problem):
+            return message(m)
+    return problem
 
 
 class Problems(Exception):
@@ -236,7 +265,11 @@ class Problems(Exception):
 
 #: The block indicators a line starts with: ``- - ? `` (each opens one more level).
 _INDICATORS = re.compile(r"(?:[-?:](?:[ \t]+|$))*")
-_DEEP_HINT = "write it out plainly: real entries use three levels at most"
+_DEEP_HINT = msg("write it out plainly: real entries use three levels at most")
+
+
+def _too_deep(limit: int) -> Msg:
+    return msg("is nested too deeply: more than {limit} levels of lists and groups", limit=limit)
 
 
 def _nesting(source: str, first_line: int) -> bool:
@@ -264,8 +297,7 @@ def _nesting(source: str, first_line: int) -> bool:
             stack.pop()  # a sibling or a shallower line; a '- ' under 'key:' at its indent is a child
         depth = stack[-1][1] + 1 + (len(_INDICATORS.match(body).group().split()) if body[0] in "-?:" else 0)
         if depth > MAX_NESTING:
-            raise Problem(first_line + index, _top_key(lines, index), f"is nested too deeply: more than {MAX_NESTING} levels of lists and groups",
-                          _DEEP_HINT, indent + 1)
+            raise Problem(first_line + index, _top_key(lines, index), _too_deep(MAX_NESTING), _DEEP_HINT, indent + 1)
         stack.append((indent, depth, dash))
         depths.append(depth)
     if max(depths, default=0) + source.count("[") + source.count("{") <= MAX_NESTING:
@@ -307,8 +339,7 @@ def _flow_nesting(lines: list[str], depths: list[int], first_line: int) -> None:
             elif node_start and c in "[{":
                 flow += 1
                 if depths[index] + flow > MAX_NESTING:
-                    raise Problem(first_line + index, _top_key(lines, index),
-                                  f"is nested too deeply: more than {MAX_NESTING} levels of lists and groups", _DEEP_HINT, i + 1)
+                    raise Problem(first_line + index, _top_key(lines, index), _too_deep(MAX_NESTING), _DEEP_HINT, i + 1)
             elif c in "]}" and flow:
                 flow -= 1
             prev = c
@@ -527,25 +558,25 @@ class _Walker:
         if self.budget < 0:
             line, column = self.pos(n)
             if self.aliased:
-                raise Problem(line, _dotted(path[:3]), "repeats itself too many times through aliases ('*')",
-                              "write the fields out plainly, without '&' and '*'", column)
-            raise Problem(line, _dotted(path[:1]), f"has more than {MAX_YAML_NODES:,} values",
-                          "an entry needs far fewer; keep the list to what the page shows", column)
+                raise Problem(line, _dotted(path[:3]), msg("repeats itself too many times through aliases ('*')"),
+                              msg("write the fields out plainly, without '&' and '*'"), column)
+            raise Problem(line, _dotted(path[:1]), msg("has more than {count} values", count=number(MAX_YAML_NODES)),
+                          msg("an entry needs far fewer; keep the list to what the page shows"), column)
         if not isinstance(n, yaml.ScalarNode):
             if id(n) in self.open:
                 line, column = self.pos(n)
-                raise Problem(line, _dotted(path[:3]), "refers to itself: an alias ('*') inside the list or group it names ('&')",
-                              "write the fields out plainly, without '&' and '*'", column)
+                raise Problem(line, _dotted(path[:3]), msg("refers to itself: an alias ('*') inside the list or group it names ('&')"),
+                              msg("write the fields out plainly, without '&' and '*'"), column)
             if id(n) in self.seen:
                 self.aliased = True
             self.seen.add(id(n))
         if len(path) > MAX_YAML_DEPTH:
             line, column = self.pos(n)
-            raise Problem(line, _dotted(path[:3]), f"is nested too deeply: more than {MAX_YAML_DEPTH} levels of lists and groups",
-                          _DEEP_HINT, column)
+            raise Problem(line, _dotted(path[:3]), _too_deep(MAX_YAML_DEPTH), _DEEP_HINT, column)
         if n.tag not in _STANDARD_TAGS:
             line, column = self.pos(n)
-            self.problems.append(Problem(line, _dotted(path), f"the YAML tag {_tag(n.tag)} is not allowed", "remove the tag; write plain text", column))
+            self.problems.append(Problem(line, _dotted(path), msg("the YAML tag {tag} is not allowed", tag=_tag(n.tag)),
+                                         msg("remove the tag; write plain text"), column))
             return None
         if isinstance(n, yaml.ScalarNode):
             return self.scalar(n, path)
@@ -573,8 +604,8 @@ class _Walker:
             if rest.lstrip().startswith("#") and self.text_field(path):
                 line, column = self.pos(n)
                 self.problems.append(Problem(
-                    line, _dotted(path), f"the text after '#' was read as a comment, leaving '{n.value}'",
-                    "put the whole text in quotes: \"…\"", column, severity="warning",
+                    line, _dotted(path), msg("the text after '#' was read as a comment, leaving '{value}'", value=n.value),
+                    msg("put the whole text in quotes: \"…\""), column, severity="warning",
                 ))
         return n.value
 
@@ -583,15 +614,16 @@ class _Walker:
         for key_node, value_node in n.value:
             key_pos = self.pos(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(Problem(key_pos[0], _dotted(path), "a key must be plain text", column=key_pos[1]))
+                self.problems.append(Problem(key_pos[0], _dotted(path), msg("a key must be plain text"), column=key_pos[1]))
                 continue
             key = key_node.value
             if key_node.tag not in _STANDARD_TAGS:  # as refused as a tag on a value
-                self.problems.append(Problem(key_pos[0], _dotted(path + (key,)), f"the YAML tag {_tag(key_node.tag)} is not allowed",
-                                             "remove the tag; write plain text", key_pos[1]))
+                self.problems.append(Problem(key_pos[0], _dotted(path + (key,)), msg("the YAML tag {tag} is not allowed", tag=_tag(key_node.tag)),
+                                             msg("remove the tag; write plain text"), key_pos[1]))
             if key in result:
                 first = self.lines[path + (key,)][0]
-                self.problems.append(Problem(key_pos[0], _dotted(path + (key,)), f"appears twice (first on line {first})", "keep one of them", key_pos[1]))
+                self.problems.append(Problem(key_pos[0], _dotted(path + (key,)), msg("appears twice (first on line {line})", line=first),
+                                             msg("keep one of them"), key_pos[1]))
                 continue
             self.lines[_shared(path + (key,))] = key_pos
             result[key] = self.walk(value_node, path + (key,))
@@ -630,53 +662,57 @@ def validation_errors(exc: ValidationError, model: type[BaseModel], where: str, 
         line, column = position_of(lines, loc)
         field = _dotted(loc)
         kind, value = err["type"], err.get("input")
-        hint = ""
+        ctx = err.get("ctx") or {}
+        hint: Msg | str = ""
         if value is None and kind not in ("missing", "empty"):  # never show Python's None
-            out.append(ContentError(where, line, column, field, "is empty", "write a value after the ':'"))
+            out.append(ContentError(where, line, column, field, msg("is empty"), msg("write a value after the ':'")))
             continue
         if kind == "missing":
-            message = "is required"
-            hint = f"add a line '{loc[-1]}: …'" if loc else ""
+            message = msg("is required")
+            hint = msg("add a line '{field}: …'", field=loc[-1]) if loc else ""
         elif kind == "extra_forbidden":
-            message = "is not a known field"
+            message = msg("is not a known field")
             hint = _did_you_mean_field(model, loc)
         elif kind in ("enum", "literal_error"):
             allowed = [str(v).strip("'") for v in _allowed(err)]
-            message = f"must be one of {', '.join(allowed)} (got {value!r})"
+            message = msg("must be one of {choices} (got {value})", choices=", ".join(allowed), value=repr(value))
             close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
-            hint = f"did you mean '{close[0]}'?" if close else ""
-        elif kind == "string_type" and value is None:
-            message = "is empty"
-            hint = "write a value after the ':'"
+            hint = msg("did you mean '{value}'?", value=close[0]) if close else ""
         elif kind == "string_type":
-            message = "must be text"
-            hint = "write the text on the same line, in quotes if it has a ':'"
+            message = msg("must be text")
+            hint = msg("write the text on the same line, in quotes if it has a ':'")
         elif kind == "list_type":
-            message = "must be a list"
-            hint = "write one item per line starting with '- '"
+            message = msg("must be a list")
+            hint = msg("write one item per line starting with '- '")
         elif kind in ("model_type", "model_attributes_type", "dict_type"):
-            message = "must be a group of 'field: value' lines"
+            message = msg("must be a group of 'field: value' lines")
         elif kind == "int_parsing":
-            message = f"must be a whole number (got {value!r})"
+            message = msg("must be a whole number (got {value})", value=repr(value))
         elif kind == "bool_parsing":
-            message = f"must be true or false (got {value!r})"
-        elif kind in ("less_than_equal", "greater_than_equal", "too_short", "string_too_short"):
-            message = err["msg"][0].lower() + err["msg"][1:] if kind not in ("too_short", "string_too_short") else "must not be empty"
-        else:
-            message = err["msg"]
-            if message.startswith("Value error, "):
-                message = message.removeprefix("Value error, ")
+            message = msg("must be true or false (got {value})", value=repr(value))
+        elif kind == "less_than_equal":
+            message = msg("input should be less than or equal to {limit}", limit=ctx.get("le"))
+        elif kind == "greater_than_equal":
+            message = msg("input should be greater than or equal to {limit}", limit=ctx.get("ge"))
+        elif kind in ("too_short", "string_too_short"):
+            message = msg("must not be empty")
+        elif isinstance(ctx.get("message"), Msg):  # the models' own errors (errors.pydantic_error)
+            message = ctx["message"]
             hint = _HINTS.get(kind, "")
+        elif isinstance(error := ctx.get("error"), ValueError) and error.args and isinstance(error.args[0], Msg):  # a validator's ValueError
+            message = error.args[0]
+        else:  # pydantic's own words, in English
+            message = err["msg"].removeprefix("Value error, ")
         out.append(ContentError(where, line, column, field, message, hint))
     return out
 
 
-#: Hints for the models' own errors (``PydanticCustomError`` types), where the message alone
+#: Hints for the models' own errors (``pydantic_error`` types), where the message alone
 #: does not say what to do.
 _HINTS = {
-    "name_too_long": "shorten it; say more in 'summary:' or in the text below the front matter",
-    "price_zero": "write the real price, or leave 'price:' out when it is not known",
-    "url": "copy the address from the browser's address bar, with its https://",
+    "name_too_long": msg("shorten it; say more in 'summary:' or in the text below the front matter"),
+    "price_zero": msg("write the real price, or leave 'price:' out when it is not known"),
+    "url": msg("copy the address from the browser's address bar, with its https://"),
 }
 
 
@@ -686,22 +722,22 @@ def _allowed(err: dict) -> list[str]:
     return [part.strip() for part in expected.replace(" or ", ", ").split(",") if part.strip()]
 
 
-def _did_you_mean_field(model: type[BaseModel], loc: tuple) -> str:
+def _did_you_mean_field(model: type[BaseModel], loc: tuple) -> Msg:
     """Suggest the nearest field name, here or in a nested group (``stras`` → ``stars``
     under ``recognitions``)."""
     here = _fields_at(model, loc[:-1])
     close = difflib.get_close_matches(str(loc[-1]), here, n=1, cutoff=0.75)
     if close:
-        return f"did you mean '{close[0]}'?"
+        return msg("did you mean '{value}'?", value=close[0])
     for name in here:
         nested = _fields_at(model, (*loc[:-1], name))
         close = difflib.get_close_matches(str(loc[-1]), nested, n=1, cutoff=0.75)
         if close:
-            return f"did you mean '{close[0]}'? It belongs under '{name}:'"
+            return msg("did you mean '{value}'? It belongs under '{group}:'", value=close[0], group=name)
     close = difflib.get_close_matches(str(loc[-1]), here, n=1, cutoff=0.6)
     if close:
-        return f"did you mean '{close[0]}'?"
-    return "check the spelling, or put it under 'extra:'" if "extra" in _fields_at(model, ()) else "check the spelling"
+        return msg("did you mean '{value}'?", value=close[0])
+    return msg("check the spelling, or put it under 'extra:'") if "extra" in _fields_at(model, ()) else msg("check the spelling")
 
 
 def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:

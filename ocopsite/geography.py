@@ -19,6 +19,7 @@ from importlib import resources
 
 import vietnam_provinces as vp
 
+from .errors import Msg, msg
 from .vietnamese import fold, nfc, slugify, sort_key
 
 _PREFIXES = ("thi tran ", "thi xa ", "thanh pho ", "tp ", "xa ", "phuong ", "huyen ", "tx ")
@@ -76,7 +77,7 @@ class Commune:
 class PlaceError(Exception):
     """A place that cannot be resolved; ``hint`` tells the editor what to write instead."""
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: Msg, hint: Msg | str = "") -> None:
         super().__init__(message)
         self.message, self.hint = message, hint
 
@@ -111,7 +112,7 @@ class Geography:
         for row in _mapping_rows():
             new = self.by_code.get(int(row["new_code"]))
             if new is None:
-                raise ValueError(f"mapping names unknown current unit {row['new_unit']} [{row['new_code']}]")
+                raise ValueError(msg("mapping names unknown current unit {unit} [{code}]", unit=row["new_unit"], code=row["new_code"]))
             # An old unit that went to several new ones was split: each got only a part.
             split = len({r["new_code"] for r in _mapping_rows() if r["old_code"] == row["old_code"]}) > 1
             unit = FormerUnit(row["old_commune"], row["old_district"], int(row["old_code"]), split)
@@ -125,7 +126,7 @@ class Geography:
         """
         return self.commune_match(text)[0]
 
-    def commune_match(self, text: str) -> tuple[Commune, str | None]:
+    def commune_match(self, text: str) -> tuple[Commune, Msg | None]:
         """Resolve a current commune like ``commune``; also return a note when the name was
         typed with tone marks that differ from the real name's (``Cẩm Bính`` for Cẩm Bình):
         tones tell places apart, so such a match must be checked. A name typed with no
@@ -143,8 +144,10 @@ class Geography:
             exact = [c for c in found if c.short_name.lower() in text.lower()]
             if len(exact) == 1:
                 return exact[0]
-            raise PlaceError(f"'{text}' matches several communes: {', '.join(c.name for c in found)}", "write the full name with its tones")
-        raise PlaceError(f"'{text}' is not one of the {len(self.communes)} current communes of {self.province.name}", self._suggest(text))
+            raise PlaceError(msg("'{name}' matches several communes: {communes}", name=text, communes=", ".join(c.name for c in found)),
+                             msg("write the full name with its tones"))
+        raise PlaceError(msg("'{name}' is not one of the {count} current communes of {province}", name=text, count=len(self.communes),
+                             province=self.province.name), self._suggest(text))
 
     def former(self, commune: str | None, district: str | None) -> list[Commune]:
         """Map a pre-2025 address to the current unit(s) it now lies in.
@@ -154,7 +157,7 @@ class Geography:
         """
         return [c for _u, c in self._former_rows(commune, district)]
 
-    def former_match(self, commune: str | None, district: str | None) -> tuple[list[Commune], str | None]:
+    def former_match(self, commune: str | None, district: str | None) -> tuple[list[Commune], Msg | None]:
         """Map a pre-2025 address like ``former``; also return a note when the old name was
         typed with tone marks that differ from the matched unit's (see ``commune_match``)."""
         rows = self._former_rows(commune, district)
@@ -163,12 +166,13 @@ class Geography:
     def _former_rows(self, commune: str | None, district: str | None) -> list[tuple[FormerUnit, Commune]]:
         """Return the ``(old unit, current unit)`` rows an old address maps to (each current unit once)."""
         if not commune:
-            raise PlaceError("has no commune, so the current commune is unknown", "add 'commune:' with the current commune")
+            raise PlaceError(msg("has no commune, so the current commune is unknown"), msg("add 'commune:' with the current commune"))
         rows = self._old.get(bare(commune), [])
         if not rows:
             close = difflib.get_close_matches(bare(commune), list(self._old), n=1, cutoff=0.75)
-            hint = f"did you mean '{next(u.name for u, _ in self._old[close[0]])}'?" if close else "check the spelling, or give the current commune with 'commune:'"
-            raise PlaceError(f"'{commune}' is not a commune of {self.province.name} before the 2025 reform", hint)
+            hint = (msg("did you mean '{value}'?", value=next(u.name for u, _ in self._old[close[0]])) if close
+                    else msg("check the spelling, or give the current commune with 'commune:'"))
+            raise PlaceError(msg("'{name}' is not a commune of {province} before the 2025 reform", name=commune, province=self.province.name), hint)
         units = {u.code for u, _ in rows}
         if len(units) > 1:  # names equal without tones (Thạch Hạ / Thạch Hà): prefer the exact spelling
             exact = [(u, c) for u, c in rows if _strip_type(u.name) == _strip_type(commune)]
@@ -183,30 +187,31 @@ class Geography:
                 units = {u.code for u, _ in rows}
         if len(units) > 1:
             names = ", ".join(sorted({f"{u.name} ({u.district})" for u, _ in rows}))
-            raise PlaceError(f"'{commune}' names several old communes: {names}", "add the old district under 'former_address'")
+            raise PlaceError(msg("'{name}' names several old communes: {communes}", name=commune, communes=names),
+                             msg("add the old district under 'former_address'"))
         unique = []
         for u, c in rows:
             if all(c is not other for _u, other in unique):
                 unique.append((u, c))
         return unique
 
-    def _suggest(self, text: str) -> str:
+    def _suggest(self, text: str) -> Msg:
         if bare(text) in self._old:
-            return "that is a commune from before 1 July 2025: write it under 'former_address:'"
+            return msg("that is a commune from before 1 July 2025: write it under 'former_address:'")
         keys = {bare(c.name): c for c in self.communes}
         close = difflib.get_close_matches(bare(text), list(keys), n=1, cutoff=0.75)
         if close:
-            return f"did you mean '{keys[close[0]].name}'?"
-        return "see the commune list on the site's commune index"
+            return msg("did you mean '{value}'?", value=keys[close[0]].name)
+        return msg("see the commune list on the site's commune index")
 
 
-def _tone_note(typed: str, real: str) -> str | None:
+def _tone_note(typed: str, real: str) -> Msg | None:
     """Return a note when ``typed`` carries tone marks and differs from ``real`` in them."""
     if not any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", typed)) and "đ" not in typed.lower():
         return None  # typed without any tone mark
     if _strip_type(typed) == _strip_type(real):
         return None
-    return f"'{typed}' was taken to be {real}: the tone marks differ"
+    return msg("'{typed}' was taken to be {name}: the tone marks differ", typed=typed, name=real)
 
 
 @functools.cache

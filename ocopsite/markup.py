@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from .errors import Msg, msg
+
 #: Tags editors may use in Markdown bodies; everything else is removed.
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
@@ -74,10 +76,14 @@ _TAG_NAME = re.compile(r"^[a-z][a-z0-9]*$")
 #: Markdown link targets: inline ``[text](target)`` (one level of brackets inside, as in
 #: ``javascript:alert(1)``) and reference definitions ``[id]: target``.
 _MARKDOWN_LINK = re.compile(r"\]\(\s*<?((?:[^\s()<>]|\([^\s()<>]*\))+)|^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s<>]+)", re.M)
-HTML_HINT = "write the text in Markdown instead; only simple formatting is kept"
-LINK_HINT = "only http, https, mailto and tel links are kept: write the full address, such as https://…"
-IFRAME_HINT = ("only videos from the hosts in 'video_hosts' (site_config.yaml) are shown; "
-               "for a map or another page, write a link instead: [Bản đồ](https://…)")
+HTML_HINT = msg("write the text in Markdown instead; only simple formatting is kept")
+LINK_HINT = msg("only http, https, mailto and tel links are kept: write the full address, such as https://…")
+IFRAME_HINT = msg("only videos from the hosts in 'video_hosts' (site_config.yaml) are shown; "
+                  "for a map or another page, write a link instead: [Bản đồ](https://…)")
+
+
+def _link_removed(url: str) -> Msg:
+    return msg("the link {url} is removed when the page is made", url=url[:40])
 
 
 #: Deepest nesting of lists a body may have: Python-Markdown recurses once per level and hit
@@ -120,27 +126,32 @@ class _Finder(HTMLParser):
         if tag == "iframe":
             src = dict(attrs).get("src") or ""
             if not _video(src, self.video_hosts):
-                host = urlsplit(src).hostname or src or "an unknown address"
-                self.found.append((line, f"the <iframe> from {host}", IFRAME_HINT))
+                if host := urlsplit(src).hostname or src:
+                    self.found.append((line, msg("the <iframe> from {host} is removed when the page is made", host=host), IFRAME_HINT))
+                else:
+                    self.found.append((line, msg("the <iframe> from an unknown address is removed when the page is made"), IFRAME_HINT))
             return
         if tag not in ALLOWED_TAGS:
-            self.found.append((line, f"the HTML tag <{tag}>" + (" and what is inside it" if tag in ("script", "style") else ""), HTML_HINT))
+            if tag in ("script", "style"):
+                self.found.append((line, msg("the HTML tag <{tag}> and what is inside it is removed when the page is made", tag=tag), HTML_HINT))
+            else:
+                self.found.append((line, msg("the HTML tag <{tag}> is removed when the page is made", tag=tag), HTML_HINT))
             return
         for name, value in attrs:
             if name not in ATTRIBUTES.get(tag, ()):
-                self.found.append((line, f"the attribute {name}= of <{tag}>", HTML_HINT))
+                self.found.append((line, msg("the attribute {name}= of <{tag}> is removed when the page is made", name=name, tag=tag), HTML_HINT))
             elif name in ("href", "src") and value and _bad_scheme(value):
-                self.found.append((line, f"the link {value[:40]}", LINK_HINT))
+                self.found.append((line, _link_removed(value), LINK_HINT))
 
 
-def removed_html(body: str, video_hosts: frozenset[str] = frozenset()) -> list[tuple[int, str, str]]:
-    """Return ``(line in body, what, hint)`` for each piece of HTML, and each Markdown link
+def removed_html(body: str, video_hosts: frozenset[str] = frozenset()) -> list[tuple[int, Msg, Msg]]:
+    """Return ``(line in body, message, hint)`` for each piece of HTML, and each Markdown link
     (``[x](javascript:…)``), in a Markdown body that rendering would remove. Raises
     nothing; a body with neither ``<`` nor a link is skipped at once."""
     if "<" not in body and "](" not in body and "]:" not in body:
         return []
     text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), body)
-    found: list[tuple[int, str, str]] = []
+    found: list[tuple[int, Msg, Msg]] = []
     if "<" in text:
         finder = _Finder(video_hosts)
         finder.feed(text)
@@ -149,5 +160,5 @@ def removed_html(body: str, video_hosts: frozenset[str] = frozenset()) -> list[t
     for m in _MARKDOWN_LINK.finditer(text):
         url = m.group(1) or m.group(2)
         if _bad_scheme(url):
-            found.append((text.count("\n", 0, m.start()) + 1, f"the link {url[:40]}", LINK_HINT))
+            found.append((text.count("\n", 0, m.start()) + 1, _link_removed(url), LINK_HINT))
     return sorted(found, key=lambda item: item[0])

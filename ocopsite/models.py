@@ -24,8 +24,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
-from pydantic_core import PydanticCustomError
-
+from .errors import Msg, msg, number, pydantic_error
 from .frontmatter import position_of
 from .i18n import _
 
@@ -161,10 +160,10 @@ def _has_tones(text: str) -> bool:
     return "đ" in text.lower() or any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", text))
 
 
-def label_notes(model: type[BaseModel], data: Any, path: tuple = ()) -> list[tuple[tuple, str, str]]:
+def label_notes(model: type[BaseModel], data: Any, path: tuple = ()) -> list[tuple[tuple, Msg, Msg]]:
     """Return ``(field path, message, hint)`` for each choice in ``data`` (the front matter
     as typed) that was read from its Vietnamese label typed with other tone marks."""
-    out: list[tuple[tuple, str, str]] = []
+    out: list[tuple[tuple, Msg, Msg]] = []
     if not isinstance(data, dict):
         return out
     for name, check, sub in _labelled_fields(model):
@@ -173,8 +172,8 @@ def label_notes(model: type[BaseModel], data: Any, path: tuple = ()) -> list[tup
             continue
         if check is not None and isinstance(value, str) and (found := check.tone_note(value)):
             chosen, label = found
-            out.append(((*path, name), f"'{value}' was taken to be {label} ({chosen}): the tone marks differ",
-                        f"write it as '{label.lower()}' or '{chosen}' if that is what you mean"))
+            out.append(((*path, name), msg("'{typed}' was taken to be {label} ({value}): the tone marks differ", typed=value, label=label, value=chosen),
+                        msg("write it as '{label}' or '{value}' if that is what you mean", label=label.lower(), value=chosen)))
         if sub is not None:
             items = enumerate(value) if isinstance(value, list) else [(None, value)]
             for i, item in items:
@@ -234,7 +233,8 @@ _MONTH = re.compile(r"^(?:\d{1,2}[/.-](?P<y1>\d{4})|(?P<y2>\d{4})[/.-]\d{1,2})$"
 def parse_date(value: Any) -> dt.date:
     """Parse ``2024-10-15`` or the Vietnamese day-first ``15/10/2024`` into a date.
 
-    Raises ``PydanticCustomError`` for other shapes and for impossible dates (30/02).
+    Raises a pydantic error (``errors.pydantic_error``) for other shapes and for impossible
+    dates (30/02).
     """
     if isinstance(value, dt.datetime):
         return value.date()
@@ -246,21 +246,15 @@ def parse_date(value: Any) -> dt.date:
     elif m := _VN_DATE.match(text):
         d, mo, y = (int(g) for g in m.groups())
     elif _MONTH.match(text):
-        raise PydanticCustomError("date_month", "gives only the month (got '{value}'); write the day too, such as 15/10/2024", {"value": text})
+        raise pydantic_error("date_month", msg("gives only the month (got '{value}'); write the day too, such as 15/10/2024", value=text))
     else:
-        raise PydanticCustomError(
-            "date_format",
-            "is not a date (got '{value}'); write 2024-10-15 or 15/10/2024",
-            {"value": text},
-        )
+        raise pydantic_error("date_format", msg("is not a date (got '{value}'); write 2024-10-15 or 15/10/2024", value=text))
     if not 1900 <= y <= 2100:
-        raise PydanticCustomError("date_year", "has an unlikely year {year} (got '{value}'); check the year", {"year": y, "value": text})
+        raise pydantic_error("date_year", msg("has an unlikely year {year} (got '{value}'); check the year", year=y, value=text))
     try:
         return dt.date(y, mo, d)
     except ValueError:
-        raise PydanticCustomError(
-            "date_impossible", "{value} is not a real date", {"value": text}
-        ) from None
+        raise pydantic_error("date_impossible", msg("{value} is not a real date", value=text)) from None
 
 
 @dataclass(frozen=True, order=True)
@@ -297,13 +291,12 @@ def parse_partial_date(value: Any) -> PartialDate:
     if m := _YEAR.match(text):
         year = int(m.group(1))
         if not 1900 <= year <= 2100:
-            raise PydanticCustomError("date_year", "has an unlikely year {year} (got '{value}'); check the year", {"year": year, "value": text})
+            raise pydantic_error("date_year", msg("has an unlikely year {year} (got '{value}'); check the year", year=year, value=text))
         return PartialDate(dt.date(year, 1, 1), "year")
     if m := _MONTH.match(text):  # the year alone is the honest date when the day is not known
         year_text = m.group("y1") or m.group("y2")
-        raise PydanticCustomError(
-            "date_month", "gives only the month (got '{value}'); write the full date such as 15/10/2024, or only the year: {year}",
-            {"value": text, "year": year_text})
+        raise pydantic_error("date_month", msg(
+            "gives only the month (got '{value}'); write the full date such as 15/10/2024, or only the year: {year}", value=text, year=year_text))
     return PartialDate(parse_date(text), "day")
 
 
@@ -318,9 +311,7 @@ def parse_event_time(value: Any) -> dt.date | dt.datetime:
         return date
     m = _TIME.match(clock.strip())
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise PydanticCustomError(
-            "time_format", "has an unreadable time '{value}'; write 08:30", {"value": clock}
-        )
+        raise pydantic_error("time_format", msg("has an unreadable time '{value}'; write 08:30", value=clock))
     return dt.datetime(date.year, date.month, date.day, int(m.group(1)), int(m.group(2)), tzinfo=TIMEZONE)
 
 
@@ -340,16 +331,14 @@ def parse_vnd(value: Any) -> int:
         return int(text)
     if _THOUSANDS.match(text):
         return int(re.sub(r"[.,\s]", "", text))
-    raise PydanticCustomError(
-        "vnd", "is not an amount in đồng (got '{value}'); write 150000 or 150.000", {"value": str(value)}
-    )
+    raise pydantic_error("vnd", msg("is not an amount in đồng (got '{value}'); write 150000 or 150.000", value=str(value)))
 
 
 def parse_stars(value: Any) -> int:
     """Parse an OCOP star rating: only 3, 4 or 5 stars are OCOP-certified."""
     text = str(value).strip()
     if text not in {"3", "4", "5"}:
-        raise PydanticCustomError("stars", "must be 3, 4 or 5 (got '{value}')", {"value": text})
+        raise pydantic_error("stars", msg("must be 3, 4 or 5 (got '{value}')", value=text))
     return int(text)
 
 
@@ -357,13 +346,13 @@ def parse_year(value: Any) -> int:
     """Parse a four-digit year."""
     text = str(value).strip()
     if not _YEAR.match(text):
-        raise PydanticCustomError("year", "must be a year such as 2021 (got '{value}')", {"value": text})
+        raise pydantic_error("year", msg("must be a year such as 2021 (got '{value}')", value=text))
     return int(text)
 
 
-def text_matching(pattern: str, code: str, message: str) -> Callable[[Any], str | None]:
+def text_matching(pattern: str, code: str, message: Callable[[str], Msg]) -> Callable[[Any], str | None]:
     """Return a validator that keeps text as typed when it matches ``pattern``, and
-    otherwise raises ``PydanticCustomError(code, message)`` (``{value}`` is the text)."""
+    otherwise raises a pydantic error of type ``code`` saying ``message(text)``."""
     regex = re.compile(pattern, re.I)
 
     def check(value: Any) -> str | None:
@@ -371,18 +360,21 @@ def text_matching(pattern: str, code: str, message: str) -> Callable[[Any], str 
             return None
         text = str(value).strip()
         if not regex.match(text):
-            raise PydanticCustomError(code, message, {"value": text})
+            raise pydantic_error(code, message(text))
         return text
 
     return check
 
 
 #: Only ``http(s)://`` addresses: a link must never run script (``javascript:``).
-check_url = text_matching(r"^https?://[^\s<>\"']+$", "url", "must be a web address starting with https:// or http:// (got '{value}')")
+check_url = text_matching(r"^https?://[^\s<>\"']+$", "url",
+                          lambda value: msg("must be a web address starting with https:// or http:// (got '{value}')", value=value))
 #: A phone number as typed: digits, spaces, dots, dashes, brackets, a leading +.
-check_phone = text_matching(r"^\+?[0-9][0-9 .()-]{5,19}$", "phone", "is not a phone number (got '{value}'); write it like 0912 345 678")
+check_phone = text_matching(r"^\+?[0-9][0-9 .()-]{5,19}$", "phone",
+                            lambda value: msg("is not a phone number (got '{value}'); write it like 0912 345 678", value=value))
 #: An e-mail address ``name@domain.tld``.
-check_email = text_matching(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$", "email", "is not an e-mail address (got '{value}')")
+check_email = text_matching(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$", "email",
+                            lambda value: msg("is not an e-mail address (got '{value}')", value=value))
 
 
 def as_list(value: Any) -> Any:
@@ -418,15 +410,15 @@ MAX_NAME_LENGTH = 200
 def check_name_length(value: str) -> str:
     """Refuse a name longer than ``MAX_NAME_LENGTH`` characters, saying its length."""
     if len(value) > MAX_NAME_LENGTH:
-        raise PydanticCustomError("name_too_long", "is {length} characters long, over the limit of {limit}",
-                                  {"length": f"{len(value):,}", "limit": MAX_NAME_LENGTH})
+        raise pydantic_error("name_too_long", msg("is {length} characters long, over the limit of {limit}",
+                                                  length=number(len(value)), limit=number(MAX_NAME_LENGTH)))
     return value
 
 
 def check_price(value: int) -> int:
     """Refuse a price of 0 đồng: an unknown price is left out, never shown as free."""
     if value <= 0:
-        raise PydanticCustomError("price_zero", "must be more than 0 đồng (got {value})", {"value": value})
+        raise pydantic_error("price_zero", msg("must be more than 0 đồng (got {value})", value=value))
     return value
 
 
@@ -474,8 +466,8 @@ class Place(FrontMatter):
     @classmethod
     def _not_a_bare_text(cls, value: Any) -> Any:
         if isinstance(value, str):  # `[Cửa hàng OCOP, 02 Nguyễn Du]` would be two "places"
-            raise PydanticCustomError(
-                "place_text", "must be a place written as its own 'name:' and 'address:' lines, not one text (got '{value}')", {"value": value})
+            raise pydantic_error(
+                "place_text", msg("must be a place written as its own 'name:' and 'address:' lines, not one text (got '{value}')", value=value))
         return value
 
 
@@ -501,7 +493,7 @@ class FormerAddress(FrontMatter):
     @model_validator(mode="after")
     def _not_empty(self) -> FormerAddress:
         if not self.commune and not self.district:
-            raise PydanticCustomError("former_empty", "needs a commune or a district")
+            raise pydantic_error("former_empty", msg("needs a commune or a district"))
         return self
 
 
@@ -576,7 +568,7 @@ class ProductMeta(Publishable, Illustrated, Located):
     def _group_given(cls, value: Any) -> Any:
         # `group:` written but left empty (as the `new` skeleton leaves it) is unfinished.
         if value is None:
-            raise PydanticCustomError("empty", "is empty; write one of food, beverages, herbal, handicrafts, ornamentals, tourism")
+            raise pydantic_error("empty", msg("is empty; write one of {choices}", choices=", ".join(g.value for g in ProductGroup)))
         return value
 
 
@@ -597,7 +589,7 @@ class ProducerMeta(Publishable, Illustrated, Located):
     def _type_given(cls, value: Any) -> Any:
         # `type:` written but left empty (as the `new` skeleton leaves it) is unfinished.
         if value is None:
-            raise PydanticCustomError("empty", "is empty; write one of " + ", ".join(t.value for t in ProducerType))
+            raise pydantic_error("empty", msg("is empty; write one of {choices}", choices=", ".join(t.value for t in ProducerType)))
         return value
 
 
@@ -642,7 +634,7 @@ class FairMeta(Publishable, Illustrated):
         start = info.data.get("start")
         both_timed = isinstance(end, dt.datetime) and isinstance(start, dt.datetime)
         if end is not None and start is not None and (end < start if both_timed else _day(end) < _day(start)):
-            raise PydanticCustomError("fair_dates", "is before the start ({start})", {"start": _day(start).isoformat()})
+            raise pydantic_error("fair_dates", msg("is before the start ({start})", start=_day(start).isoformat()))
         return end
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from .errors import Msg, msg
 from .kinds import KINDS, RESERVED_PRODUCT_SLUGS, RESERVED_SLUGS
 from .vietnamese import nfc, slugify
 
@@ -121,22 +122,29 @@ title: "{name}"
 """,
 }
 
-#: What ``new`` prints after the path of the file it made.
-NEXT_STEPS = """\
+def next_steps(path: str) -> Msg:
+    """Return what ``new`` prints after the path of the file it made (``path``)."""
+    return msg("""\
 next:
   1. open {path} and fill in the empty fields (keep only facts from a public source, listed under 'sources:')
   2. preview it: python build.py serve   (then open http://127.0.0.1:8000)
   3. see what is still missing: python build.py check
-  4. when it is ready, delete the line 'draft: true'"""
+  4. when it is ready, delete the line 'draft: true'""", path=path)
 
 
 class NewEntryError(Exception):
     """The entry cannot be created (exists already, its slug is reserved, or the name gives
-    no slug)."""
+    no slug); its argument is the message (``Msg``)."""
 
 
-#: Slugs a kind's entries may not take: the build would refuse them (see ``site``).
-RESERVED = {"page": (RESERVED_SLUGS, "a section of the site"), "product": (RESERVED_PRODUCT_SLUGS, "a page of the catalogue")}
+#: Slugs a kind's entries may not take (the build would refuse them, see ``site``), and
+#: what a name that gives one of them is told.
+RESERVED = {
+    "page": (RESERVED_SLUGS, lambda slug: msg("the name '{slug}' is reserved for a section of the site; nothing was created (choose another name)",
+                                              slug=slug)),
+    "product": (RESERVED_PRODUCT_SLUGS, lambda slug: msg("the name '{slug}' is reserved for a page of the catalogue; nothing was created "
+                                                         "(choose another name)", slug=slug)),
+}
 
 
 def create(root: Path, kind: str, name: str, today: dt.date) -> Path:
@@ -147,14 +155,14 @@ def create(root: Path, kind: str, name: str, today: dt.date) -> Path:
     name = nfc(name).strip()
     slug = slugify(name)[:80].rstrip("-")  # file systems cap a name at 255 bytes
     if not slug:
-        raise NewEntryError(f"'{name}' gives an empty slug: use letters or digits")
-    reserved, what = RESERVED.get(kind, (frozenset(), ""))
-    if slug in reserved:
-        raise NewEntryError(f"the name '{slug}' is reserved for {what}; nothing was created (choose another name)")
+        raise NewEntryError(msg("'{name}' gives an empty slug: use letters or digits", name=name))
+    reserved, refused = RESERVED.get(kind, (frozenset(), None))
+    if slug in reserved and refused is not None:
+        raise NewEntryError(refused(slug))
     spec = KINDS[kind]
     path = root / "content" / spec.folder / (f"{slug}/index.md" if spec.bundle else f"{slug}.md")
     if path.exists() or (spec.bundle and path.parent.exists()):
-        raise NewEntryError(f"{path.relative_to(root).as_posix()} already exists; nothing was changed")
+        raise NewEntryError(msg("{path} already exists; nothing was changed", path=path.relative_to(root).as_posix()))
     path.parent.mkdir(parents=True, exist_ok=True)
     text = SKELETONS[kind].format(name=name.replace('"', '\\"'), placeholder=PLACEHOLDERS[kind])
     with open(path, "x", encoding="utf-8", newline="\n") as f:  # "x": never overwrite

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from . import models
 from .config import ImageSettings
-from .errors import ContentError, rel
+from .errors import ContentError, Msg, msg, number, rel
 from .frontmatter import (CONTROL, Problem, Problems, control_hint, control_message, decode, find_controls, load_yaml, position_of,
                           split_front_matter, validation_errors)
 from .kinds import KINDS, LANGUAGES
@@ -63,7 +63,7 @@ def read_file(
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise Problem(0, "", f"the file is {size:,} bytes, over the limit of {max_bytes:,}", "split it or shorten it")
+            raise Problem(0, "", _too_big(size, max_bytes), msg("split it or shorten it"))
         data = path.read_bytes()
         fm, body, body_line = split_front_matter(decode(data))
         values, lines, problems = load_yaml(fm, model=spec.model)
@@ -72,7 +72,7 @@ def read_file(
     except Problems as ps:
         return [p.error(where) for p in ps.problems] + _body_controls(where, body, body_line)
     except OSError as exc:
-        return [ContentError(where, 0, 0, "", f"cannot be read: {exc.strerror}")]
+        return [ContentError(where, 0, 0, "", msg("cannot be read: {reason}", reason=exc.strerror))]
     errors = [p.error(where) for p in problems]
     errors += _body_controls(where, body, body_line)
     try:
@@ -94,10 +94,10 @@ def read_file(
         entry.photos = photos
         errors += problems
     if "![" in body:
-        errors.append(_problem(entry, (), "a picture written in the text (![…](…)) is not shown", "list the photo under 'images:' instead", "warning"))
+        errors.append(_problem(entry, (), msg("a picture written in the text (![…](…)) is not shown"), msg("list the photo under 'images:' instead"), "warning"))
     if (story := body.strip()) and story in PLACEHOLDERS.values():
-        errors.append(ContentError(where, body_line + body[: body.index(story)].count("\n"), 0, "", "the text is still the placeholder of the new entry",
-                                   "write the real text in its place"))
+        errors.append(ContentError(where, body_line + body[: body.index(story)].count("\n"), 0, "", msg("the text is still the placeholder of the new entry"),
+                                   msg("write the real text in its place")))
     if _is_draft(values):  # unfinished by definition: its problems say what is left to do
         errors = _as_notes(errors)
     entry.broken = any(e.is_error for e in errors)
@@ -120,7 +120,7 @@ def read_translation(path: Path, root: Path, lang: str, max_bytes: int = MAX_FIL
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise Problem(0, "", f"the file is {size:,} bytes, over the limit of {max_bytes:,}", "split it or shorten it")
+            raise Problem(0, "", _too_big(size, max_bytes), msg("split it or shorten it"))
         fm, body, body_line = split_front_matter(decode(path.read_bytes()))
         values, lines, problems = load_yaml(fm, model=models.TranslationMeta)
     except Problem as p:
@@ -128,13 +128,13 @@ def read_translation(path: Path, root: Path, lang: str, max_bytes: int = MAX_FIL
     except Problems as ps:
         return [p.error(where) for p in ps.problems]
     except OSError as exc:
-        return [ContentError(where, 0, 0, "", f"cannot be read: {exc.strerror}")]
+        return [ContentError(where, 0, 0, "", msg("cannot be read: {reason}", reason=exc.strerror))]
     errors = [p.error(where) for p in problems] + _body_controls(where, body, body_line)
     allowed = ", ".join(sorted(models.TRANSLATION_FIELDS))
     for key in [k for k in values if k not in models.TRANSLATION_FIELDS]:
         errors.append(ContentError(where, *position_of(lines, (key,)), str(key),
-                                   f"is not a word to translate: a translation holds only {allowed} and the story",
-                                   f"write '{key}' once, in the entry's own file, and delete it here"))
+                                   msg("is not a word to translate: a translation holds only {fields} and the story", fields=allowed),
+                                   msg("write '{field}' once, in the entry's own file, and delete it here", field=key)))
         del values[key]
     try:
         meta = models.TranslationMeta.model_validate(values)
@@ -199,15 +199,20 @@ def _body_controls(where: str, body: str, first_line: int) -> list[ContentError]
     for lists nested deeper than rendering can go (which would fail only when the page is made)."""
     from .markup import MAX_LIST_NESTING, too_deep
 
-    found = [ContentError(where, line, column, "", f"the text {control_message(char)}", control_hint(char))
+    found = [ContentError(where, line, column, "", control_message(char, in_text=True), control_hint(char))
              for line, column, char in find_controls(body, first_line)]
     if deep := too_deep(body):
-        found.append(ContentError(where, first_line + deep[0] - 1, 0, "", f"the text nests lists {deep[1]:,} levels deep, more than {MAX_LIST_NESTING}",
-                                  "write the list out plainly: one '- ' at the start of each item"))
+        found.append(ContentError(where, first_line + deep[0] - 1, 0, "",
+                                  msg("the text nests lists {levels} levels deep, more than {limit}", levels=number(deep[1]), limit=MAX_LIST_NESTING),
+                                  msg("write the list out plainly: one '- ' at the start of each item")))
     return found
 
 
-def _problem(entry: models.Entry, field_path: tuple, message: str, hint: str = "", severity: str = "error") -> ContentError:
+def _too_big(size: int, limit: int) -> Msg:
+    return msg("the file is {size} bytes, over the limit of {limit}", size=number(size), limit=number(limit))
+
+
+def _problem(entry: models.Entry, field_path: tuple, message: Msg, hint: Msg | str = "", severity: str = "error") -> ContentError:
     return ContentError(entry.path, *entry.position(*field_path), ".".join(map(str, field_path)), message, hint, severity)
 
 
@@ -222,15 +227,15 @@ def check_photos(entry: models.Entry, limits: ImageSettings, bundle: bool,
     folder = Path(entry.folder)
     refs = entry.meta.images
     if len(refs) > limits.max_per_entry:
-        return (), [_problem(entry, ("images",), f"lists {len(refs)} photos, more than the limit of {limits.max_per_entry}",
-                             "keep the best ones; the limit is images.max_per_entry in site_config.yaml")]
+        return (), [_problem(entry, ("images",), msg("lists {count} photos, more than the limit of {limit}", count=len(refs), limit=limits.max_per_entry),
+                             msg("keep the best ones; the limit is images.max_per_entry in site_config.yaml"))]
     listing = _Listing(listings)
     photos, problems, listed, found = [], [], set(), set()
     for i, ref in enumerate(refs):
         src, where = ref.src, ("images", i, "src")
         same = _same_file(src)
         if same in listed:
-            problems.append(_problem(entry, where, f"'{src}' is listed twice", "remove the repeated photo", "warning"))
+            problems.append(_problem(entry, where, msg("'{name}' is listed twice", name=src), msg("remove the repeated photo"), "warning"))
             continue
         listed.add(same)
         if CONTROL.search(src):  # reported where the YAML is read
@@ -245,8 +250,8 @@ def check_photos(entry: models.Entry, limits: ImageSettings, bundle: bool,
     if bundle:
         for name in sorted(listing.names(folder)):
             if os.path.splitext(name)[1].lower() in PHOTO_SUFFIXES and name not in found and not name.startswith("."):
-                problems.append(_problem(entry, ("images",), f"the photo '{nfc(name)}' is in the folder but not listed",
-                                         "add it under 'images:' with an 'alt' text, or delete it", "warning"))
+                problems.append(_problem(entry, ("images",), msg("the photo '{name}' is in the folder but not listed", name=nfc(name)),
+                                         msg("add it under 'images:' with an 'alt' text, or delete it"), "warning"))
     return tuple(photos), problems
 
 
@@ -284,35 +289,36 @@ def _same_file(src: str) -> str:
     return nfc(posixpath.normpath(src.replace("\\", "/")))
 
 
-def _photo_path(folder: Path, src: str, listing: _Listing, limits: ImageSettings, entry_path: str) -> tuple[Path | tuple[str, str], str]:
+def _photo_path(folder: Path, src: str, listing: _Listing, limits: ImageSettings, entry_path: str) -> tuple[Path | tuple[Msg, Msg], str]:
     """Return ``(file, name on disk)`` for the photo ``src`` names in ``folder``, or
     ``((message, hint), name on disk)`` when it cannot be used. The name on disk (relative to
     ``folder``, as written there) is empty when no file answers to ``src``; it is the real
     name when only its letter case differs."""
     if "\x00" in src or src.startswith(("/", "\\")) or ":" in src or ".." in PurePosixPath(src.replace("\\", "/")).parts:
-        return (f"'{src}' is not a file name in this entry's folder", "put the photo next to index.md and write only its file name"), ""
+        return (msg("'{name}' is not a file name in this entry's folder", name=src),
+                msg("put the photo next to index.md and write only its file name")), ""
     if os.path.splitext(src)[1].lower() not in PHOTO_SUFFIXES:
-        return (f"'{src}' is not a photo", "use a .jpg, .png, .webp or .gif file"), ""
+        return (msg("'{name}' is not a photo", name=src), msg("use a .jpg, .png, .webp or .gif file")), ""
     sub, _, name = _same_file(src).rpartition("/")
     parent = folder / sub if sub else folder
     actual = listing.find(parent, name)
     if actual is None:
-        where = f"'{src}' is not in the folder {entry_path.rsplit('/', 1)[0]}/"
+        where = msg("'{name}' is not in the folder {folder}/", name=src, folder=entry_path.rsplit("/", 1)[0])
         if real := listing.other_case(parent, name):
-            return (where, f"did you mean '{real}'? Letter case matters once published: write it exactly"), f"{sub}/{real}" if sub else real
-        return (where, "check the file name; letter case matters"), ""
+            return (where, msg("did you mean '{name}'? Letter case matters once published: write it exactly", name=real)), f"{sub}/{real}" if sub else real
+        return (where, msg("check the file name; letter case matters")), ""
     path, on_disk = parent / actual, f"{sub}/{actual}" if sub else actual
     if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
-        return (f"'{src}' points outside this entry's folder", "copy the photo into the folder instead of linking it"), on_disk
+        return (msg("'{name}' points outside this entry's folder", name=src), msg("copy the photo into the folder instead of linking it")), on_disk
     if not path.is_file():
-        return (f"'{src}' is not a photo file", "use a .jpg, .png, .webp or .gif file"), on_disk
+        return (msg("'{name}' is not a photo file", name=src), msg("use a .jpg, .png, .webp or .gif file")), on_disk
     if (size := path.stat().st_size) > limits.max_bytes:
-        return (f"'{src}' is {size:,} bytes, over the limit of {limits.max_bytes:,}",
-                "save a smaller copy of the photo; the limit is images.max_bytes in site_config.yaml"), on_disk
+        return (msg("'{name}' is {size} bytes, over the limit of {limit}", name=src, size=number(size), limit=number(limits.max_bytes)),
+                msg("save a smaller copy of the photo; the limit is images.max_bytes in site_config.yaml")), on_disk
     return path, on_disk
 
 
-_SYMLINK = ("is a symbolic link, which is not allowed in content", "replace it with the real file")
+_SYMLINK = (msg("is a symbolic link, which is not allowed in content"), msg("replace it with the real file"))
 
 
 def iter_content_files(root: Path, listings: dict[Path, set[str]] | None = None) -> Iterator[tuple[str, Path | None, ContentError | None]]:
@@ -344,12 +350,13 @@ def iter_content_files(root: Path, listings: dict[Path, set[str]] | None = None)
                 if lang is None:
                     yield kind, path, None
                 elif not path.with_name(item.name[: -len(f".{lang}.md")] + ".md").is_file():  # read with its entry
-                    yield kind, None, ContentError(where, 0, 0, "", f"is a translation ({lang}) of {item.name[: -len(f'.{lang}.md')]}.md, which does not exist",
-                                                   "rename it after the entry it translates, or delete it")
+                    yield kind, None, ContentError(where, 0, 0, "", msg("is a translation ({lang}) of {name}.md, which does not exist",
+                                                                        lang=lang, name=item.name[: -len(f".{lang}.md")]),
+                                                   msg("rename it after the entry it translates, or delete it"))
             elif kind == "commune" and (item.is_dir() or path.suffix.lower() in PHOTO_SUFFIXES):
                 continue  # photos of commune pages sit beside the files (or in sub-folders)
             else:
-                yield kind, None, ContentError(where, 0, 0, "", f"only .md files belong directly in {rel(base, root)}/")
+                yield kind, None, ContentError(where, 0, 0, "", msg("only .md files belong directly in {folder}/", folder=rel(base, root)))
 
 
 def _bundle_item(kind: str, item: os.DirEntry, path: Path, where: str, base: str,
@@ -357,8 +364,8 @@ def _bundle_item(kind: str, item: os.DirEntry, path: Path, where: str, base: str
     """Return what one item of a bundle kind's folder is: an ``index.md``, or a problem."""
     if not item.is_dir():
         if path.suffix == ".md":
-            return kind, None, ContentError(where, 0, 0, "", f"a {kind} must be in its own folder", f"move it to {base}/{slugify(path.stem)}/index.md")
-        return kind, None, ContentError(where, 0, 0, "", "is not in an entry folder", "put photos in the folder of the entry that shows them")
+            return kind, None, ContentError(where, 0, 0, "", _OWN_FOLDER[kind], msg("move it to {path}", path=f"{base}/{slugify(path.stem)}/index.md"))
+        return kind, None, ContentError(where, 0, 0, "", msg("is not in an entry folder"), msg("put photos in the folder of the entry that shows them"))
     with os.scandir(path) as it:
         inside = {d.name: d for d in it}
     if listings is not None:
@@ -368,7 +375,16 @@ def _bundle_item(kind: str, item: os.DirEntry, path: Path, where: str, base: str
         return kind, None, ContentError(f"{where}/index.md", 0, 0, "", *_SYMLINK)
     if index is not None and index.is_file():
         return kind, path / "index.md", None
-    return kind, None, ContentError(where, 0, 0, "", "this folder has no index.md", f"add {where}/index.md or remove the folder")
+    return kind, None, ContentError(where, 0, 0, "", msg("this folder has no index.md"), msg("add {path} or remove the folder", path=f"{where}/index.md"))
+
+
+#: What a file of a bundle kind put directly in the kind's folder is told, by kind.
+_OWN_FOLDER = {
+    "product": msg("a product must be in its own folder"),
+    "producer": msg("a producer must be in its own folder"),
+    "craft": msg("a craft must be in its own folder"),
+    "fair": msg("a fair must be in its own folder"),
+}
 
 
 class ReadResult(typing.NamedTuple):
@@ -500,12 +516,14 @@ def read_content(root: Path, max_bytes: int = MAX_FILE_BYTES, images: ImageSetti
         found.setdefault((kind, slugify(name)), []).append(path)
     for (kind, slug), paths in found.items():
         if not slug:  # every such entry: they share the empty slug, not a name
-            problems += [ContentError(rel(p, root), 0, 0, "", "the name gives an empty slug", "rename it with letters or digits") for p in paths]
+            problems += [ContentError(rel(p, root), 0, 0, "", msg("the name gives an empty slug"), msg("rename it with letters or digits")) for p in paths]
             continue
         if len(paths) > 1:
-            names = " and ".join(rel(p, root) for p in paths)
+            names: str = rel(paths[0], root)
+            for p in paths[1:]:
+                names = msg("{first} and {second}", first=names, second=rel(p, root))
             for p in paths:
-                problems.append(ContentError(rel(p, root), 0, 0, "", f"{names} have the same slug '{slug}'", "rename one of them"))
+                problems.append(ContentError(rel(p, root), 0, 0, "", msg("{files} have the same slug '{slug}'", files=names, slug=slug), msg("rename one of them")))
             broken.add((kind, slug))
             continue
         result = _read_cached(paths[0], root, kind, max_bytes, images, listings, cache)

@@ -22,7 +22,7 @@ from typing import Any
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from .errors import BuildError, ContentError, summary_line
+from .errors import BuildError, ContentError, catalogue, current_language, msg, msgn, summary_line, translate
 
 WATCHED = ("content", "templates", "assets", "site_config.yaml")
 _CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
@@ -49,11 +49,12 @@ class PreviewApp:
     """WSGI app serving ``output`` read-only, or the error page after a failed rebuild.
 
     ``base_path`` is the path the site is built for (``/ocop/`` for a sub-path build): the
-    site is served there, as it will be once published, and ``/`` redirects to it.
+    site is served there, as it will be once published, and ``/`` redirects to it. The error
+    page is in ``lang`` (default: the message language, see ``errors.current_language``).
     """
 
-    def __init__(self, output: Path, state: PreviewState, base_path: str = "/") -> None:
-        self.output, self.state = output, state
+    def __init__(self, output: Path, state: PreviewState, base_path: str = "/", lang: str | None = None) -> None:
+        self.output, self.state, self.lang = output, state, lang
         self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -134,18 +135,22 @@ class PreviewApp:
         """Return the HTML page listing the problems of the last rebuild."""
         with self.state.lock:
             problems, crash = list(self.state.problems), self.state.crash
+        lang = self.lang or current_language()
+        tr = catalogue(lang)
         items = "".join(
-            f"<li{' class=warn' if not p.is_error else ''}><code>{html.escape(str(p))}</code></li>" for p in problems
+            f"<li{' class=warn' if not p.is_error else ''}><code>{html.escape(p.text(tr))}</code></li>" for p in problems
         )
-        detail = f"<pre>{html.escape(crash)}</pre>" if crash else f"<p>{html.escape(summary_line(problems))}</p><ol>{items}</ol>"
+        summary = summary_line(problems).localized(tr)
+        detail = f"<pre>{html.escape(crash)}</pre>" if crash else f"<p>{html.escape(summary)}</p><ol>{items}</ol>"
+        title = html.escape(msg("Content errors — preview").localized(tr))
+        heading = html.escape(msg("Preview not available: the content has errors").localized(tr))
+        advice = html.escape(msg("Fix the problems below and save the file; the page reloads by itself.").localized(tr))
         return (
-            "<!doctype html><html lang=vi><head><meta charset=utf-8>"
-            "<meta name=viewport content='width=device-width, initial-scale=1'><title>Lỗi nội dung — xem trước</title>"
+            f"<!doctype html><html lang={lang}><head><meta charset=utf-8>"
+            f"<meta name=viewport content='width=device-width, initial-scale=1'><title>{title}</title>"
             "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}"
             "h1{color:#a11}li{margin:.4rem 0}code{white-space:pre-wrap;word-break:break-word}.warn{color:#555}</style>"
-            "</head><body><h1>Chưa xem trước được: nội dung có lỗi</h1>"
-            "<p>Sửa các lỗi dưới đây rồi lưu file; trang sẽ tự tải lại. "
-            "(The content has errors; fix them and save, the page reloads by itself.)</p>"
+            f"</head><body><h1>{heading}</h1><p>{advice}</p>"
             f"{detail}</body></html>"
         ).encode("utf-8")
 
@@ -264,14 +269,15 @@ class Rebuilder:
         except BuildError as exc:
             self._record(exc.problems, None)
             print(exc.report(), file=sys.stderr)
-            print("rebuild failed; the browser shows the errors", file=sys.stderr)
+            print(translate(msg("rebuild failed; the browser shows the errors")), file=sys.stderr)
         except Exception as exc:  # the preview must survive anything a rebuild throws
             self._record([], f"{type(exc).__name__}: {exc}")
-            print(f"rebuild crashed: {exc!r}", file=sys.stderr)
+            print(translate(msg("rebuild crashed: {error}", error=repr(exc))), file=sys.stderr)
         else:
             self._record(result.warnings, None)
             self.last_seconds = time.perf_counter() - started
-            print(f"rebuilt in {self.last_seconds:.2f} s: {result.written} files written; {summary_line(result.warnings)}", flush=True)
+            print(translate(msgn("rebuilt in {seconds} s: {n} file written; {summary}", "rebuilt in {seconds} s: {n} files written; {summary}",
+                                 result.written, seconds=f"{self.last_seconds:.2f}", summary=summary_line(result.warnings))), flush=True)
 
     def _record(self, problems: list[ContentError], crash: str | None) -> None:
         with self.state.lock:
@@ -311,13 +317,14 @@ def serve(root: Path, today: dt.date | None, host: str, port: int, base_url: str
     from tornado.ioloop import IOLoop
 
     if host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: serving on {host} makes the preview reachable from other computers", file=sys.stderr)
+        print(translate(msg("warning: serving on {host} makes the preview reachable from other computers", host=host)), file=sys.stderr)
     local = base_url or f"http://{'127.0.0.1' if host in ('127.0.0.1', 'localhost') else host}:{port}/"
     try:  # fail early and plainly, before building, if the port is taken
         with socket.create_server((host, port)):
             pass
     except OSError as exc:
-        print(f"error: cannot listen on {host}:{port} ({exc.strerror}); try another port with --port {port + 1}", file=sys.stderr)
+        print(translate(msg("error: cannot listen on {host}:{port} ({reason}); try another port with --port {other}",
+                            host=host, port=port, reason=exc.strerror, other=port + 1)), file=sys.stderr)
         return 2
     state, changes, reloads = PreviewState(), Changes(root), _Reloads()
     rebuild = Rebuilder(root, today, local, state, changes, reloads.now)
@@ -328,7 +335,7 @@ def serve(root: Path, today: dt.date | None, host: str, port: int, base_url: str
     threading.Thread(target=_rebuild_forever, args=(rebuild, changes), daemon=True).start()
     server = Server(app=PreviewApp(output, state, urlsplit(local).path), watcher=reloads.watcher)
     reloads.loop = IOLoop.current()
-    print(f"serving {local} (Ctrl+C to stop)", flush=True)  # the site's own address: a sub-path build is served there
+    print(translate(msg("serving {url} (Ctrl+C to stop)", url=local)), flush=True)  # the site's own address: a sub-path build is served there
     try:
         server.serve(root=str(output), host=host, port=port, open_url_delay=None)
     finally:
@@ -358,7 +365,8 @@ def _observer(root: Path, changes: Changes) -> Any:
             observer.start()
             return observer
         except OSError as exc:
-            print(f"note: cannot watch the files ({exc}); checking them for changes every second instead", file=sys.stderr)
+            print(translate(msg("note: cannot watch the files ({error}); checking them for changes every second instead", error=str(exc))),
+                  file=sys.stderr)
     raise RuntimeError("no file watcher could start")
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import models
 from .config import SiteConfig
-from .errors import ContentError
+from .errors import ContentError, Msg, msg
 from .geography import Commune, Geography, PlaceError
 from .kinds import KINDS, RESERVED_PRODUCT_SLUGS, RESERVED_SLUGS, url_of
 from .vietnamese import slugify, sort_key
@@ -216,12 +216,12 @@ class _Assembler:
         self.problems: list[ContentError] = []
         self.drafts: set[tuple[str, str]] = set()
 
-    def error(self, entry: models.Entry, field_path: tuple, message: str, hint: str = "", severity: str = "error") -> None:
+    def error(self, entry: models.Entry, field_path: tuple, message: Msg, hint: Msg | str = "", severity: str = "error") -> None:
         self.problems.append(
             ContentError(entry.path, *entry.position(*field_path), ".".join(map(str, field_path)), message, hint, severity)
         )
 
-    def warn(self, entry: models.Entry, field_path: tuple, message: str, hint: str = "") -> None:
+    def warn(self, entry: models.Entry, field_path: tuple, message: Msg, hint: Msg | str = "") -> None:
         self.error(entry, field_path, message, hint, "warning")
 
     def locate(self, entry: models.Entry, required: bool) -> Commune | None:
@@ -235,7 +235,7 @@ class _Assembler:
                 self.error(entry, ("commune",), exc.message, exc.hint)
                 return None
             if note:
-                self.warn(entry, ("commune",), note, f"write it as '{chosen.name}' if that is the place")
+                self.warn(entry, ("commune",), note, msg("write it as '{name}' if that is the place", name=chosen.name))
         former = getattr(meta, "former_address", None)
         if former and former.commune:
             try:
@@ -244,26 +244,28 @@ class _Assembler:
                 self.error(entry, ("former_address", "commune"), exc.message, exc.hint)
                 return chosen
             if note:
-                self.warn(entry, ("former_address", "commune"), note, "check the old commune's name; tones tell places apart")
+                self.warn(entry, ("former_address", "commune"), note, msg("check the old commune's name; tones tell places apart"))
             names = ", ".join(f"{c.name} ({c.slug})" for c in candidates)
             if chosen is None and len(candidates) > 1:
-                self.error(entry, ("former_address", "commune"), f"'{former.commune}' was split in 2025 between {names}",
-                           "add 'commune:' with the one where this entry is")
+                self.error(entry, ("former_address", "commune"), msg("'{former}' was split in 2025 between {communes}", former=former.commune, communes=names),
+                           msg("add 'commune:' with the one where this entry is"))
                 return None
             if chosen is not None and chosen not in candidates:
-                self.error(entry, ("commune",), f"{chosen.name} does not contain the former commune '{former.commune}', which is now in {names}",
-                           "correct 'commune:' or 'former_address:'")
+                self.error(entry, ("commune",), msg("{commune} does not contain the former commune '{former}', which is now in {communes}",
+                                                    commune=chosen.name, former=former.commune, communes=names),
+                           msg("correct 'commune:' or 'former_address:'"))
                 return chosen
             chosen = chosen or candidates[0]
         if chosen is None:
             if required:
-                hint = "write the current commune after 'commune:', or add 'former_address:' with the old commune and district"
+                hint = msg("write the current commune after 'commune:', or add 'former_address:' with the old commune and district")
                 if "commune" in meta.model_fields_set:  # `commune:` written, left empty
-                    self.error(entry, ("commune",), "is empty", hint)
+                    self.error(entry, ("commune",), msg("is empty"), hint)
                 else:
-                    self.error(entry, (), "has no commune", hint)
+                    self.error(entry, (), msg("has no commune"), hint)
             elif not (former and former.district) and "commune" not in meta.model_fields_set:
-                self.warn(entry, (), "has no commune", "add 'commune:' so it appears on its commune's page, or leave 'commune:' empty if it is not known")
+                self.warn(entry, (), msg("has no commune"),
+                          msg("add 'commune:' so it appears on its commune's page, or leave 'commune:' empty if it is not known"))
         return chosen
 
     def references(self, entry: models.Entry, field_name: str, table: dict[str, Any], what: str) -> list[Any]:
@@ -272,7 +274,7 @@ class _Assembler:
         found = []
         for i, ref in enumerate(getattr(entry.meta, field_name)):
             if slugify(ref) in seen:
-                self.warn(entry, (field_name, i), f"'{ref}' is listed twice", "remove the repeated line")
+                self.warn(entry, (field_name, i), msg("'{name}' is listed twice", name=ref), msg("remove the repeated line"))
                 continue
             seen.add(slugify(ref))
             if (node := self.resolve(entry, field_name, i, ref, table, what)) is not None:
@@ -289,12 +291,27 @@ class _Assembler:
             return None
         where = (field_name,) if index is None else (field_name, index)
         if (what, slug) in self.drafts:
-            self.warn(entry, where, f"the {what} '{slug}' is a draft or not yet published, so it is not linked yet", "it is linked once it is published")
+            self.warn(entry, where, _DRAFT_REFERENCE[what](slug), msg("it is linked once it is published"))
             return None
         close = difflib.get_close_matches(slug, list(table), n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else f"use the folder name of a {what} under content/"
-        self.error(entry, where, f"no {what} has the slug '{slug}'", hint)
+        hint = msg("did you mean '{value}'?", value=close[0]) if close else _REFERENCE_HINT[what]
+        self.error(entry, where, _UNKNOWN_REFERENCE[what](slug), hint)
         return None
+
+
+#: What a reference to an unpublished or unknown entry is told, by the kind referred to.
+_DRAFT_REFERENCE: dict[str, Callable[[str], Msg]] = {
+    "producer": lambda slug: msg("the producer '{slug}' is a draft or not yet published, so it is not linked yet", slug=slug),
+    "product": lambda slug: msg("the product '{slug}' is a draft or not yet published, so it is not linked yet", slug=slug),
+}
+_UNKNOWN_REFERENCE: dict[str, Callable[[str], Msg]] = {
+    "producer": lambda slug: msg("no producer has the slug '{slug}'", slug=slug),
+    "product": lambda slug: msg("no product has the slug '{slug}'", slug=slug),
+}
+_REFERENCE_HINT = {
+    "producer": msg("use the folder name of a producer under content/"),
+    "product": msg("use the folder name of a product under content/"),
+}
 
 
 # --- one builder per kind: an entry → its node (references are linked later) --------------
@@ -306,7 +323,7 @@ def _producer(a: _Assembler, e: models.Entry) -> Producer:
 
 def _product(a: _Assembler, e: models.Entry) -> Product | None:
     if e.slug in RESERVED_PRODUCT_SLUGS:
-        a.error(e, (), f"the name '{e.slug}' is reserved for a page of the catalogue", "rename the folder")
+        a.error(e, (), msg("the name '{slug}' is reserved for a page of the catalogue", slug=e.slug), msg("rename the folder"))
         return None
     typed = e.meta.recognitions
     # Newest first; on the same date the higher star wins (an upgrade decided that day).
@@ -314,9 +331,11 @@ def _product(a: _Assembler, e: models.Entry) -> Product | None:
     dates = [r.date for r in typed]
     for i, r in enumerate(typed):
         if dates.index(r.date) != i and r.date.precision != "unknown":
-            a.warn(e, ("recognitions", i, "date"), "has the same date as another recognition", "check the dates; on the same day the higher star is taken as current")
+            a.warn(e, ("recognitions", i, "date"), msg("has the same date as another recognition"),
+                   msg("check the dates; on the same day the higher star is taken as current"))
         if r.date.value > a.today:
-            a.warn(e, ("recognitions", i, "date"), f"is after the build date {a.today.isoformat()}", "check the year; it is shown as not yet in force")
+            a.warn(e, ("recognitions", i, "date"), msg("is after the build date {date}", date=a.today.isoformat()),
+                   msg("check the year; it is shown as not yet in force"))
     valid = [r for r in recs if r.is_valid(a.today)]
     if valid:
         status = "valid"
@@ -340,7 +359,7 @@ def _fair(a: _Assembler, e: models.Entry) -> Fair:
 
 def _page(a: _Assembler, e: models.Entry) -> Page | None:
     if e.slug in RESERVED_SLUGS:
-        a.error(e, (), f"the page name '{e.slug}' is reserved for a section of the site", "rename the file")
+        a.error(e, (), msg("the page name '{slug}' is reserved for a section of the site", slug=e.slug), msg("rename the file"))
         return None
     return Page("page", e.slug, url_of("page", e.slug), e, meta=e.meta)
 
@@ -373,7 +392,8 @@ def assemble(
     commune_files, checked_only, unpublished = [], [], []
     for e in entries:
         if isinstance(e.meta, models.Publishable) and e.meta.updated and e.meta.updated > today:
-            a.warn(e, ("updated",), f"is after the build date {today.isoformat()}", "write the day the facts were last checked; it is shown as the build date")
+            a.warn(e, ("updated",), msg("is after the build date {date}", date=today.isoformat()),
+                   msg("write the day the facts were last checked; it is shown as the build date"))
         if isinstance(e.meta, models.Publishable) and not e.meta.is_published(today):
             a.drafts.add((e.kind, e.slug))
             unpublished.append(e)
@@ -405,8 +425,8 @@ def _removed_html(a: _Assembler, entries: list[models.Entry], video_hosts: froze
     from .markup import removed_html
 
     for e in entries:
-        for line, what, hint in removed_html(e.body, video_hosts):
-            a.problems.append(ContentError(e.path, e.body_line + line - 1, 0, "", f"{what} is removed when the page is made", hint, "warning"))
+        for line, message, hint in removed_html(e.body, video_hosts):
+            a.problems.append(ContentError(e.path, e.body_line + line - 1, 0, "", message, hint, "warning"))
 
 
 def _commune_pages(a: _Assembler, geography: Geography, files: list[models.Entry]) -> dict[int, CommunePage]:
@@ -417,8 +437,8 @@ def _commune_pages(a: _Assembler, geography: Geography, files: list[models.Entry
         target = by_slug.get(e.slug)
         if target is None:
             close = difflib.get_close_matches(e.slug, list(by_slug), n=1, cutoff=0.6)
-            hint = f"rename it to '{close[0]}.md'" if close else "name the file after a commune slug from the commune index"
-            a.problems.append(ContentError(e.path, 0, 0, "", f"'{e.slug}' is not the slug of a current commune", hint))
+            hint = msg("rename it to '{name}'", name=f"{close[0]}.md") if close else msg("name the file after a commune slug from the commune index")
+            a.problems.append(ContentError(e.path, 0, 0, "", msg("'{slug}' is not the slug of a current commune", slug=e.slug), hint))
             continue
         target.entry, target.meta = e, e.meta
     return pages
@@ -435,7 +455,7 @@ def _references(a: _Assembler, node: Node, nodes: dict[str, dict[str, Any]], add
                 node.producer = producer
                 add(producer, "products", node)
         elif "producer" not in e.meta.model_fields_set:  # `producer:` left empty = known to be unknown
-            a.warn(e, (), "has no producer", "add 'producer:' with the slug of its producer, or leave 'producer:' empty if it is not known")
+            a.warn(e, (), msg("has no producer"), msg("add 'producer:' with the slug of its producer, or leave 'producer:' empty if it is not known"))
     for field_name, table, what, back in (("products", products, "product", node.kind + "s"), ("producers", producers, "producer", "fairs")):
         if node.kind in ("craft", "fair") and hasattr(e.meta, field_name):
             for other in a.references(e, field_name, table, what):
@@ -472,8 +492,8 @@ def _link(a: _Assembler, config: SiteConfig, today: dt.date, nodes: dict[str, di
     pages = sorted(nodes["page"].values(), key=lambda p: (p.meta.menu if p.meta.menu is not None else 10**6, sort_key(p.name)))
     office = [p for p in pages if p.meta.office]
     for extra in [*office[1:], *(p for p in unpublished_pages if p.meta.office and office)]:  # the "contact" button must lead to one page
-        a.error(extra.entry, ("office",), f"another page is already the contact page ({office[0].entry.path})",
-                "keep 'office: true' on one page only")
+        a.error(extra.entry, ("office",), msg("another page is already the contact page ({path})", path=office[0].entry.path),
+                msg("keep 'office: true' on one page only"))
     return Site(
         config=config, today=today,
         products=tuple(sorted(products.values(), key=by_name)),

@@ -227,5 +227,5 @@ def test_check_finds_a_truncated_jpeg(tmp_path: Path) -> None:
 
     whole = (DATA / "images/flower.jpg").read_bytes()
     (tmp_path / "cut.jpg").write_bytes(whole[: len(whole) // 2])
-    assert inspect(tmp_path / "cut.jpg", SETTINGS)[0].startswith("is damaged or truncated")
+    assert inspect(tmp_path / "cut.jpg", SETTINGS)[0].startswith("the photo is damaged or truncated")
     assert inspect(DATA / "images/flower.jpg", SETTINGS) == (None, [])

@@ -69,8 +69,12 @@ def test_failed_rebuild_shows_the_errors_instead_of_a_stale_page(app: PreviewApp
     status, body = call(app, "/san-pham/")
     assert status == "500 Internal Server Error"
     text = body.decode()
-    assert "Chưa xem trước được" in text
+    assert "Preview not available" in text and "<html lang=en>" in text
     assert "content/pages/x.md:2:8: title: is required (add a line &#x27;title: …&#x27;)" in text
+    app.lang = "vi"  # the editor's default: the page and the problems in Vietnamese
+    text = call(app, "/san-pham/")[1].decode()
+    assert "Chưa xem trước được" in text and "<html lang=vi>" in text
+    assert "content/pages/x.md:2:8" in text and "is required" not in text
     assert "Nước mắm Kỳ Phú" not in text
     assert call(app, "/assets/img/logo.svg")[0] == "200 OK", "assets still load"
     app.state.problems = []

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import ImageSettings
-from ..errors import ContentError, rel
+from ..errors import ContentError, Msg, msg, rel
 from ..kinds import KINDS, section
 from ..models import Image, Photo
 from ..vietnamese import format_date_range, slugify
@@ -38,7 +38,22 @@ PHOTOS_FILE = "photos.json"
 _BOOK = {HASHES_FILE, PHOTOS_FILE}
 #: Small jobs (QR codes, cards) go to worker processes in batches of this many.
 BATCH = 32
-NOTE_HINT = "the photo is published without any of its metadata; save it again from a photo editor to silence this"
+NOTE_HINT = msg("the photo is published without any of its metadata; save it again from a photo editor to silence this")
+
+
+def _note_data(note: Msg) -> list:
+    """Return a note about a photo as the book keeps it in JSON: ``[template, values]``."""
+    return [note.template, note.params]
+
+
+def _notes(data: list) -> list[Msg]:
+    """Return the notes of a photo from the book (``_note_data``) as messages."""
+    return [Msg(template, params) for template, params in data]
+
+
+def _readable_notes(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(n, list) and len(n) == 2 and isinstance(n[0], str) and isinstance(n[1], dict)
+                                           for n in value)
 
 
 @dataclass(frozen=True)
@@ -112,7 +127,7 @@ class _Book:
         except (OSError, ValueError):
             return {}
         if name == PHOTOS_FILE and isinstance(data, dict):  # an index of an older layout is dropped
-            data = {k: v for k, v in data.items() if isinstance(v, dict) and "d" in v and "n" in v}
+            data = {k: v for k, v in data.items() if isinstance(v, dict) and "d" in v and _readable_notes(v.get("n"))}
         return data if isinstance(data, dict) else {}
 
     def content_hash(self, path: Path) -> str:
@@ -303,8 +318,8 @@ def _photos(photo_list: list[Photo], settings: ImageSettings, root: Path, book: 
         try:
             content = _digest(book.content_hash(p.source), fingerprint)
         except OSError as exc:  # gone since the entry was read: an error naming it, never a traceback
-            problems.append(ContentError(rel(p.source, root), 0, 0, "", f"the photo cannot be read ({exc.strerror})",
-                                         "check that the file is still there, then build again"))
+            problems.append(ContentError(rel(p.source, root), 0, 0, "", msg("the photo cannot be read ({reason})", reason=exc.strerror),
+                                         msg("check that the file is still there, then build again")))
             continue
         key = keys[p.source] = _photo_key(content, stem)
         contents[key] = content
@@ -320,7 +335,7 @@ def _photos(photo_list: list[Photo], settings: ImageSettings, root: Path, book: 
             todo[key] = Job("photo", key, photos.process, (str(p.source), stem, key, settings, str(cache)), rel(p.source, root))
     results, failed = run_jobs(list(todo.values()), workers, progress)
     for key, (derivatives, notes) in results.items():
-        book.photos[key] = {"d": [[d.name, d.fmt, d.width, d.height] for d in derivatives], "n": notes, "c": contents[key]}
+        book.photos[key] = {"d": [[d.name, d.fmt, d.width, d.height] for d in derivatives], "n": [_note_data(n) for n in notes], "c": contents[key]}
         book.changed = True
     images, files = {}, {}
     for p in photo_list:
@@ -329,10 +344,10 @@ def _photos(photo_list: list[Photo], settings: ImageSettings, root: Path, book: 
         key = keys[p.source]
         where = rel(p.source, root)
         if key in failed:
-            problems.append(ContentError(where, 0, 0, "", f"the photo {failed[key]}", photos.image_hint(failed[key])))
+            problems.append(ContentError(where, 0, 0, "", failed[key], photos.image_hint(failed[key])))
             continue
         entry = book.photos[key]
-        problems += [ContentError(where, 0, 0, "", f"the photo {note}", NOTE_HINT, "warning") for note in entry["n"]]
+        problems += [ContentError(where, 0, 0, "", note, NOTE_HINT, "warning") for note in _notes(entry["n"])]
         images[p.source] = _image(p.alt, entry["d"])
         files.update({f"{OUTPUT_DIR}/{name}": name for name, *_ in entry["d"]})
     return PhotoResult(images, files, problems, len(results) + linked, len(keys) - len(todo) - linked)
@@ -376,9 +391,9 @@ def _run_batch(jobs: list[Job]) -> list[tuple[str, bool, Any]]:
         try:
             out.append((job.key, True, job.make(*job.args)))
         except ValueError as exc:
-            out.append((job.key, False, str(exc)))
+            out.append((job.key, False, photos.problem_message(exc)))
         except Exception as exc:  # noqa: BLE001 - reported as the photo's error, naming the file
-            out.append((job.key, False, f"could not be processed ({type(exc).__name__}: {exc})"))
+            out.append((job.key, False, msg("the photo could not be processed ({detail})", detail=f"{type(exc).__name__}: {exc}")))
     return out
 
 
@@ -432,15 +447,16 @@ def inspect_photos(site: Any, root: Path) -> list[ContentError]:
         try:
             content = _digest(book.content_hash(p.source), fingerprint)
         except OSError as exc:  # as the build says it
-            problems.append(ContentError(where, 0, 0, "", f"the photo cannot be read ({exc.strerror})", "check that the file is still there, then build again"))
+            problems.append(ContentError(where, 0, 0, "", msg("the photo cannot be read ({reason})", reason=exc.strerror),
+                                         msg("check that the file is still there, then build again")))
             continue
         if content in done:  # these bytes were processed with these settings (under any name)
-            message, notes = None, done[content]
+            message, notes = None, _notes(done[content])
         else:
             message, notes = photos.inspect(p.source, site.config.images)
         if message:
-            problems.append(ContentError(where, 0, 0, "", f"the photo {message}", photos.image_hint(message)))
-        problems += [ContentError(where, 0, 0, "", f"the photo {note}", NOTE_HINT, "warning") for note in notes]
+            problems.append(ContentError(where, 0, 0, "", message, photos.image_hint(message)))
+        problems += [ContentError(where, 0, 0, "", note, NOTE_HINT, "warning") for note in notes]
     return problems
 
 

@@ -19,6 +19,7 @@ from PIL import Image as PILImage
 from PIL import ImageCms, UnidentifiedImageError
 
 from ..config import ImageSettings
+from ..errors import Msg, msg, number
 
 #: Bump when the processing code changes what it writes, so caches refresh.
 PIPELINE_VERSION = "3"
@@ -101,7 +102,7 @@ _ORIENT = {
 }
 
 
-def _orientation(im: PILImage.Image, notes: list[str]) -> int:
+def _orientation(im: PILImage.Image, notes: list[Msg]) -> int:
     """Return the EXIF orientation 1–8 (1 when absent). Damaged EXIF (wrong value types,
     truncated blocks) gives 1 and a note: the picture is fine, its metadata is not, and none
     of it is published anyway. (Pillow's ``exif_transpose`` rewrites the EXIF it keeps, and
@@ -110,21 +111,21 @@ def _orientation(im: PILImage.Image, notes: list[str]) -> int:
         value = im.getexif().get(0x0112, 1)
         value = int(value)
     except Exception as exc:  # any damage in the EXIF block
-        notes.append(f"has damaged EXIF data ({type(exc).__name__}); its orientation is ignored")
+        notes.append(msg("the photo has damaged EXIF data ({error}); its orientation is ignored", error=type(exc).__name__))
         return 1
     return value if value in range(1, 9) else 1
 
 
-def decode(source: str, settings: ImageSettings, largest: int) -> tuple[PILImage.Image, list[str]]:
+def decode(source: str, settings: ImageSettings, largest: int) -> tuple[PILImage.Image, list[Msg]]:
     """Open a photo as the build uses it: upright, in sRGB, without any metadata, decoded
     (for JPEG) at the smallest scale not under ``largest`` pixels wide.
 
-    Returns ``(image, notes)``: notes are plain warnings about the file (damaged EXIF,
-    Pillow's own warnings). Raises ``ValueError`` with a plain message for files that are not
+    Returns ``(image, notes)``: notes are warnings about the file, as messages (damaged
+    EXIF, Pillow's own warnings). Raises ``ValueError`` with a message for files that are not
     a supported photo, are damaged or truncated, or are bigger than ``settings.max_pixels``.
     """
     PILImage.MAX_IMAGE_PIXELS = settings.max_pixels
-    notes: list[str] = []
+    notes: list[Msg] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -143,27 +144,27 @@ def decode(source: str, settings: ImageSettings, largest: int) -> tuple[PILImage
                 im.info.clear()  # never carry EXIF, XMP, IPTC, ICC or comments into outputs
         notes += [_plain(str(w.message)) for w in caught]
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-        raise ValueError(f"is larger than the limit of {settings.max_pixels:,} pixels set by images.max_pixels") from None
+        raise ValueError(msg("the photo is larger than the limit of {limit} pixels set by images.max_pixels", limit=number(settings.max_pixels))) from None
     except UnidentifiedImageError:
-        raise ValueError("is not a JPEG, PNG, WebP or GIF photo") from None
+        raise ValueError(msg("the photo is not a JPEG, PNG, WebP or GIF photo")) from None
     except (OSError, SyntaxError, EOFError, ValueError) as exc:
-        raise ValueError(f"is damaged or truncated ({exc})") from None
+        raise ValueError(msg("the photo is damaged or truncated ({detail})", detail=str(exc))) from None
     except Exception as exc:  # anything else a damaged file makes a decoder raise
-        raise ValueError(f"could not be read ({type(exc).__name__}: {exc})") from None
+        raise ValueError(msg("the photo could not be read ({detail})", detail=f"{type(exc).__name__}: {exc}")) from None
     return im, sorted(set(notes))
 
 
-def _plain(message: str) -> str:
+def _plain(message: str) -> Msg:
     """Return a library warning as a short note (``Corrupt EXIF data`` …)."""
     text = " ".join(message.split())
-    return f"gave the warning '{text[:120]}'"
+    return msg("the photo gave the warning '{warning}'", warning=text[:120])
 
 
-def process(source: str, stem: str, key: str, settings: ImageSettings, cache_dir: str) -> tuple[list[Derivative], list[str]]:
+def process(source: str, stem: str, key: str, settings: ImageSettings, cache_dir: str) -> tuple[list[Derivative], list[Msg]]:
     """Decode one photo (``decode``) and write its derivatives into ``cache_dir``.
 
     Never upscales. Returns the derivatives sorted by width (widest last) and the notes
-    about the file. Raises ``ValueError`` with a plain message when the file is not a usable
+    about the file. Raises ``ValueError`` with a message when the file is not a usable
     photo.
     """
     out = Path(cache_dir)
@@ -186,18 +187,25 @@ def process(source: str, stem: str, key: str, settings: ImageSettings, cache_dir
     return sorted(result, key=lambda d: (d.width, d.fmt)), notes
 
 
-def inspect(source: Path, settings: ImageSettings) -> tuple[str | None, list[str]]:
+def inspect(source: Path, settings: ImageSettings) -> tuple[Msg | None, list[Msg]]:
     """Check a photo exactly as the build will read it (``decode``; JPEGs at 1/8 scale, so
     this stays fast). Returns ``(problem message or None, notes)``."""
     try:
         _im, notes = decode(str(source), settings, 64)
     except ValueError as exc:
-        return str(exc), []
+        return problem_message(exc), []
     return None, notes
 
 
-def image_hint(message: str) -> str:
+def problem_message(exc: Exception) -> Msg:
+    """Return the message of a photo's ``ValueError`` (``decode``'s own, or any other)."""
+    if exc.args and isinstance(exc.args[0], Msg):
+        return exc.args[0]
+    return msg("the photo could not be read ({detail})", detail=str(exc))
+
+
+def image_hint(message: str) -> Msg:
     """Return the fix for an image problem message."""
     if "larger than the limit" in message:
-        return "make the photo smaller (a phone photo is about 12 million pixels) and save it again"
-    return "replace it with a JPEG or PNG photo, or remove it from 'images:'"
+        return msg("make the photo smaller (a phone photo is about 12 million pixels) and save it again")
+    return msg("replace it with a JPEG or PNG photo, or remove it from 'images:'")
