@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from PIL import ImageColor
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import BuildError, ContentError
+from .errors import BuildError, ContentError, msg
 from .frontmatter import Problem, Problems, decode, load_yaml, validation_errors
 
 CONFIG_FILE = "site_config.yaml"
@@ -39,7 +39,7 @@ class ImageSettings(BaseModel):
         try:
             ImageColor.getrgb(value)
         except ValueError:
-            raise ValueError(f"is not a colour (got '{value}'); write it like #ffffff") from None
+            raise ValueError(msg("is not a colour (got '{value}'); write it like #ffffff", value=value)) from None
         return value
 
 
@@ -65,7 +65,53 @@ class Office(BaseModel):
     def _https(cls, value: Any) -> Any:
         for url in ([value] if isinstance(value, str) else value or []):
             if not url.startswith(("https://", "http://")):
-                raise ValueError(f"must be a web address starting with https:// (got '{url}')")
+                raise ValueError(msg("must be a web address starting with https:// (got '{value}')", value=url))
+        return value
+
+
+class Target(BaseModel):
+    """One target of the programme's plan, shown against the site's own count (see
+    ``stats`` for the metrics): ``metric`` counted for ``year`` must reach ``value``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    metric: Literal["products_recognised", "products_new", "products_valid", "model_cooperatives", "startup_cooperatives"]
+    value: Annotated[int, Field(ge=0)]
+    #: Only recognitions of at least this many stars count (product metrics).
+    min_stars: Annotated[int, Field(ge=3, le=5)] = 3
+    #: The target in the plan's words, shown on the statistics page (``title_en`` on English pages).
+    title: str
+    title_en: str | None = None
+    #: The document that sets the target, as it is named, and its public address if any.
+    source: str
+    source_url: str | None = None
+
+
+class Licence(BaseModel):
+    """The licence of the open data files."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    url: str | None = None
+
+
+class MapSettings(BaseModel):
+    """The map page. Without ``tiles`` it draws no background and makes no request to
+    another site; with a tile URL (``https://tile.example.org/{z}/{x}/{y}.png``) the page
+    loads tiles from that host, credited with ``attribution``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tiles: str | None = None
+    attribution: str = ""
+
+    @field_validator("tiles")
+    @classmethod
+    def _tile_url(cls, value: str | None) -> str | None:
+        if value is not None and (not value.startswith("https://") or not all(k in value for k in ("{z}", "{x}", "{y}"))):
+            raise ValueError(msg("must be an https:// tile address with {z}, {x} and {y}", z="{z}", x="{x}", y="{y}"))
         return value
 
 
@@ -114,14 +160,19 @@ class SiteConfig(BaseModel):
     images: ImageSettings = ImageSettings()
     #: The programme's standing office (contact page, footer, fallback contact of products).
     office: Office | None = None
+    #: Targets of the programme's plan, shown on the statistics page against the site's counts.
+    targets: list[Target] = []
+    #: The licence of the open data files (``/du-lieu/``); None publishes them without one.
+    data_licence: Licence | None = None
+    map: MapSettings = MapSettings()
 
     @field_validator("languages")
     @classmethod
     def _languages(cls, value: list[str]) -> list[str]:
         if value[0] != "vi":
-            raise ValueError("must start with vi: the content is written in Vietnamese, published at the site root")
+            raise ValueError(msg("must start with vi: the content is written in Vietnamese, published at the site root"))
         if len(set(value)) != len(value):
-            raise ValueError("lists a language twice")
+            raise ValueError(msg("lists a language twice"))
         return value
 
     @property
@@ -143,7 +194,7 @@ class SiteConfig(BaseModel):
     def _province(cls, value: int) -> int:
         if value != 42:
             # The shipped old → new commune mapping (ocopsite/data/) is Hà Tĩnh's (code 42).
-            raise ValueError("must be 42 (Hà Tĩnh): the commune mapping shipped in ocopsite/data/ is for Hà Tĩnh only")
+            raise ValueError(msg("must be 42 (Hà Tĩnh): the commune mapping shipped in ocopsite/data/ is for Hà Tĩnh only"))
         return value
 
     @field_validator("base_url")
@@ -151,7 +202,7 @@ class SiteConfig(BaseModel):
     def _absolute(cls, value: str) -> str:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("must be an absolute http(s) URL such as https://example.org/ocop/")
+            raise ValueError(msg("must be an absolute http(s) URL such as https://example.org/ocop/"))
         return value if value.endswith("/") else value + "/"
 
     @property
@@ -169,7 +220,7 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
     try:
         data, lines, problems = load_yaml(decode(path.read_bytes()), first_line=1)
     except FileNotFoundError:
-        raise BuildError([ContentError(CONFIG_FILE, 0, 0, "", "is missing", "create it at the project root")]) from None
+        raise BuildError([ContentError(CONFIG_FILE, 0, 0, "", msg("is missing"), msg("create it at the project root"))]) from None
     except Problem as p:
         raise BuildError([p.error(CONFIG_FILE)]) from None
     except Problems as ps:
@@ -182,7 +233,7 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
     except ValidationError as exc:
         for e in validation_errors(exc, SiteConfig, CONFIG_FILE, lines):
             if e.field in given:  # the value came from the command line, not the file
-                e = ContentError("command line", 0, 0, "--" + e.field.replace("_", "-"), e.message, e.hint)
+                e = ContentError(msg("command line"), 0, 0, "--" + e.field.replace("_", "-"), e.message, e.hint)
             errors.append(e)
     if errors:
         raise BuildError(errors)

@@ -70,15 +70,20 @@ SEGMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "expired": MappingProxyType({"vi": "het-han", "en": "expired"}),
     "sheet": MappingProxyType({"vi": "in", "en": "print"}),
     "search": MappingProxyType({"vi": "tim-kiem", "en": "search"}),
+    "stats": MappingProxyType({"vi": "thong-ke", "en": "statistics"}),
+    "data": MappingProxyType({"vi": "du-lieu", "en": "open-data"}),
+    "map": MappingProxyType({"vi": "ban-do", "en": "map"}),
 })
+#: The site's own pages at the top of each language (``/tim-kiem/``, ``/en/statistics/``).
+TOP_PAGES = ("search", "stats", "data", "map")
 #: Product slugs taken by the catalogue's own pages (``/san-pham/het-han/``, ``/san-pham/trang/2/``).
 RESERVED_PRODUCT_SLUGS = frozenset(SEGMENTS["page"].values()) | frozenset(SEGMENTS["expired"].values())
 #: Top-level names a plain page may not take: every section, and the site's own folders.
 RESERVED_SLUGS = frozenset(
     {s for k in KINDS.values() for s in k.sections.values() if s}
     | {s for sections in LIST_SECTIONS.values() for s in sections.values()}
-    | set(SEGMENTS["search"].values())
-    | {"assets", "anh", "pagefind", "404", "sitemap", "robots", *LANGUAGES}
+    | {v for name in TOP_PAGES for v in SEGMENTS[name].values()}
+    | {"assets", "anh", "pagefind", "01", "404", "sitemap", "robots", *LANGUAGES}  # 01: GS1 Digital Links
 )
 
 
@@ -145,8 +150,8 @@ def translate_path(path: str, lang: str) -> str:
                 out[1] = SEGMENTS["expired"][lang]
             if name == "product" and len(parts) == 3 and parts[2] == SEGMENTS["sheet"][src]:
                 out[2] = SEGMENTS["sheet"][lang]
-        elif parts[0] == SEGMENTS["search"][src]:
-            out[0] = SEGMENTS["search"][lang]
+        elif (top := next((t for t in TOP_PAGES if SEGMENTS[t][src] == parts[0]), None)) is not None:
+            out[0] = SEGMENTS[top][lang]
         if len(parts) >= 2 and parts[-2] == SEGMENTS["page"][src] and parts[-1].isdigit() and name is not None:
             out[-2] = SEGMENTS["page"][lang]
     return prefix(lang) + "".join(p + "/" for p in out)

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic_core import PydanticCustomError
 
 from .config import SiteConfig, load_config
-from .errors import BuildError, ContentError
+from .errors import BuildError, ContentError, msg
 from .models import TIMEZONE, parse_date
 from .site import Site
 
@@ -90,13 +90,13 @@ def resolve_today(now: str | None = None, environ: dict[str, str] | None = None)
         try:
             return parse_date(now)
         except PydanticCustomError as exc:
-            raise ValueError(str(exc)) from None
+            raise ValueError((exc.context or {}).get("message") or str(exc)) from None
     if epoch := environ.get("SOURCE_DATE_EPOCH"):
         try:
             return dt.datetime.fromtimestamp(int(epoch), TIMEZONE).date()
         except (ValueError, OverflowError, OSError):
-            raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1 January 1970, such as 1798761600 "
-                             f"(got '{epoch}'); unset it to build as of today") from None
+            raise ValueError(msg("SOURCE_DATE_EPOCH must be a whole number of seconds since 1 January 1970, such as 1798761600 "
+                                 "(got '{value}'); unset it to build as of today", value=epoch)) from None
     return dt.datetime.now(TIMEZONE).date()
 
 
@@ -238,40 +238,60 @@ def _build(root: Path, today: dt.date, base_url: str | None, output: Path,
     problems += more
     _fail_on_errors(problems)
     laps.lap("media")
-    index, indexed = search_index(site, media, root)
-    laps.lap("search")
+    records = site_records(site)
+    job = search_index(site, media, root, records)  # Pagefind indexes while the pages render
+    laps.lap("records+search (start)")
     meta = {"stamp": stamp, "warnings": problems, "summary": summarise(site), "media": media.made + media.reused}
-    files, written = write_site(site, media, plan(site, media), root, output, workers, trust=session is not None, meta=meta,
-                                extra=index)
+    try:
+        files, written = write_site(site, media, plan(site, media, records), root, output, workers, trust=session is not None,
+                                    meta=meta, extra=lambda: search_items(job.files()), records=records)
+    finally:
+        job.cancel()
     prune(root, media)
     laps.lap("plan+render+write")
     return BuildResult(site, files, written, problems, meta["summary"], media.made, media.reused, dict(laps))
 
 
-def search_index(site: Site, media: Any, root: Path) -> tuple[dict[str, Any], bool]:
-    """Return the search index's files as writer items (``pagefind/…``, linked from the
-    cache) and whether it was built now (False: the records had not changed)."""
-    from .search import build_index, records
+def site_records(site: Site) -> Any:
+    """Return the site's records (``records.Records``), with URLs in the default language."""
+    from .kinds import url_of
+    from .records import build_records
+
+    return build_records(site, lambda node: url_of(node.kind, node.slug))
+
+
+def search_index(site: Site, media: Any, root: Path, facts: Any = None) -> Any:
+    """Start the search index of ``site`` (``search.IndexJob``): its records in every
+    language, indexed by Pagefind in the background; ``facts`` are the site's records."""
+    from .search import IndexJob, records
     from .views import Views
-    from .writer import Item
 
     pictos = {name: published for name, (published, _data) in generated_assets().items()}
     every = [r for lang in site.config.languages
-             for r in records(site, Views(media, site.config.base_path, site.today, lang), pictos)]
-    files, made = build_index(every, root)
+             for r in records(site, Views(media, site.config.base_path, site.today, lang), pictos, facts or site_records(site))]
+    return IndexJob(every, root)
+
+
+def search_items(files: dict[str, str]) -> dict[str, Any]:
+    """Return the search index's files as writer items, linked from the cache: a new index
+    run writes new files, so their stat tells them apart."""
+    from .writer import Item
+
     items = {}
-    for path, source in files.items():  # a new index run writes new files: their stat tells them apart
+    for path, source in files.items():
         st = os.stat(source)
-        items[path] = Item(hashlib.blake2b(f"{source}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode(), digest_size=16).digest(), source=source)
-    return items, made
+        items[path] = Item(hashlib.blake2b(f"{source}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode(), digest_size=16).digest(),
+                           source=source)
+    return items
 
 
 def write_site(site: Site, media: Any, pages: Iterable[Any], root: Path, output: Path,
                workers: int | None = None, trust: bool = False, meta: dict | None = None,
-               extra: dict[str, Any] | None = None) -> tuple[int, int]:
+               extra: Callable[[], dict[str, Any]] | None = None, records: Any = None) -> tuple[int, int]:
     """Render and write: every planned page whose key the live output already has is kept;
     the others are rendered (in worker processes when many) straight into the spare folder;
-    then the machine outputs, media files, assets and ``extra`` items (the search index);
+    then the machine outputs, media files, assets and the items ``extra()`` returns once
+    the pages are done (the search index);
     then the swap. ``meta`` (facts of this build) is kept with the output's manifest.
 
     Returns ``(files in the site, files written or linked)``. Raises ``BuildError`` for a
@@ -289,7 +309,7 @@ def write_site(site: Site, media: Any, pages: Iterable[Any], root: Path, output:
             page = spec.data.page
             if page["indexed"]:
                 if not page["image"]:  # every page that can be shared shows a picture
-                    raise ValueError(f"the page {spec.url} has no share picture (og:image)")
+                    raise ValueError(msg("the page {url} has no share picture (og:image)", url=spec.url))
                 sitemap.append((spec.url, page["lastmod"]))
             key = key_of(spec)
             if not update.unchanged(spec.path, key):
@@ -300,8 +320,8 @@ def write_site(site: Site, media: Any, pages: Iterable[Any], root: Path, output:
     except TemplateProblem as exc:
         raise BuildError([ContentError(f"templates/{exc.template}", exc.line, 0, "", exc.message)]) from None
     except ValueError as exc:  # the planner's own rules (see plan.Planner.check_links)
-        raise BuildError([ContentError("ocopsite/plan.py", 0, 0, "", f"site check failed: {exc}")]) from None
-    for path, item in (other_files(site, media, sitemap, root) | (extra or {})).items():
+        raise BuildError([ContentError("ocopsite/plan.py", 0, 0, "", msg("site check failed: {detail}", detail=exc.args[0] if exc.args else str(exc)))]) from None
+    for path, item in (other_files(site, media, sitemap, root, records) | (extra() if extra else {})).items():
         if not update.unchanged(path, item.key):
             update.put(path, item)
     return update.finish(meta)
@@ -336,16 +356,24 @@ def generated_assets() -> dict[str, tuple[str, bytes]]:
     return out
 
 
-def other_files(site: Site, media: Any, sitemap: list, root: Path) -> dict[str, Any]:
+def other_files(site: Site, media: Any, sitemap: list, root: Path, records: Any = None) -> dict[str, Any]:
     """Return the files that are not pages, as writer items: machine outputs (feed,
-    calendars, sitemap, robots.txt), media files (linked from the cache) and assets."""
+    calendars, sitemap, robots.txt), the open data of the ``records``, media files (linked
+    from the cache) and assets."""
     from .media import CACHE_DIR
     from .outputs import machine_outputs
     from .render import fingerprint_assets
     from .writer import Item
 
     items = {}
-    for path, data in machine_outputs(site, sitemap).items():
+    from .kinds import segment
+    from .outputs.opendata import open_data
+
+    records = records or site_records(site)
+    outputs = machine_outputs(site, sitemap, records)
+    licence = site.config.data_licence.model_dump() if site.config.data_licence else None
+    outputs |= open_data(records, site.config.base_url, segment("data") + "/", licence)
+    for path, data in outputs.items():
         items[path] = Item(hashlib.blake2b(data, digest_size=16).digest(), data=data)
     cache = str(root / CACHE_DIR)
     for path, name in media.files.items():  # a media file's name holds the hash of its inputs

@@ -11,6 +11,8 @@ key its cache on the data's digest.
 from __future__ import annotations
 
 import base64
+import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import math
@@ -20,10 +22,9 @@ from typing import Any
 
 from . import models
 from .i18n import OG_LOCALES, Formats, NATIVE_NAMES, _, translations
-from .kinds import KINDS, LANGUAGES, LIST_SECTIONS, group_slug, prefix, section, section_url, segment, translate_path, url_of
+from .kinds import KINDS, LANGUAGES, LIST_SECTIONS, TOP_PAGES, group_slug, prefix, section, section_url, segment, translate_path, url_of
 from .media import Media
 from .outputs import structured
-from .outputs.feed import product_day
 from .search import INDEX_DIR, KIND_LABELS
 from .site import Node, Site
 from .views import View, Views
@@ -41,16 +42,19 @@ class PageSpec:
     data: View
 
 
-def content_security_policy(video_hosts: list[str], inline_scripts: list[str] = (), wasm: bool = False) -> str:
+def content_security_policy(video_hosts: list[str], inline_scripts: list[str] = (), wasm: bool = False,
+                            image_host: str | None = None) -> str:
     """Return a page's Content-Security-Policy: only the site's own files, no inline style,
     no inline script but the given ones (the page's JSON-LD), allowed by their sha256;
     frames only from the allowed video hosts. ``wasm`` lets the page compile WebAssembly
-    (Pagefind's search, on the pages that search), still from the site's own files."""
+    (Pagefind's search, on the pages that search), still from the site's own files;
+    ``image_host`` allows images from one more host (the map's tiles, when configured)."""
     hashes = "".join(f" 'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'" for text in inline_scripts)
     frames = " ".join(f"https://{h}" for h in video_hosts) or "'none'"
     compile_wasm = " 'wasm-unsafe-eval'" if wasm else ""
     return (
-        f"default-src 'self'; script-src 'self'{compile_wasm}{hashes}; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        f"default-src 'self'; script-src 'self'{compile_wasm}{hashes}; style-src 'self'; "
+        f"img-src 'self' data:{' https://' + image_host if image_host else ''}; font-src 'self'; "
         f"connect-src 'self'; frame-src {frames}; object-src 'none'; base-uri 'self'; form-action 'self'"
     )
 
@@ -63,8 +67,8 @@ def crumb(label: str, url: str | None = None) -> dict:
 class Planner:
     """Turns one language of a site into page specs; ``plan()`` yields them all."""
 
-    def __init__(self, site: Site, media: Media, lang: str = LANGUAGES[0]) -> None:
-        self.site, self.media, self.lang = site, media, lang
+    def __init__(self, site: Site, media: Media, lang: str = LANGUAGES[0], records: Any = None) -> None:
+        self.site, self.media, self.lang, self.records = site, media, lang, records
         self.config = site.config
         #: This language's catalogue: the planner's own strings are message ids translated here.
         self.t = translations(lang).gettext
@@ -73,6 +77,14 @@ class Planner:
         self.lists: set[str] = set()
         self._chips: list[View] | None = None
         self.home = crumb(self.t(_("Trang chủ")), prefix(lang))
+        if records is None:  # a planner on its own (tests, tools): the site's records
+            from .pipeline import site_records
+
+            self.records = records = site_records(site)
+        self.rows = {r.id: r for r in records.products}
+        self.recognitions_of: dict[str, list] = {}
+        for r in records.recognitions:
+            self.recognitions_of.setdefault(r.product, []).append(r)
 
     def abs_url(self, path: str) -> str:
         """Return the absolute URL of a site-relative path."""
@@ -80,7 +92,8 @@ class Planner:
 
     def spec(self, url: str, template: str, title: str, description: str, crumbs: list[dict] | None, kind: str,
              *, image: Any = None, schema: list[dict] = (), lastmod: Any = None, indexed: bool = True,
-             path: str | None = None, menu: str = "", search: bool = False, **data: Any) -> PageSpec:
+             path: str | None = None, menu: str = "", search: bool = False, image_host: str | None = None,
+             **data: Any) -> PageSpec:
         """Return the spec of one page; JSON-LD gets the breadcrumbs, and the CSP allows it.
         ``menu`` is the menu entry the page belongs to (``product`` …); the page's
         ``alternates`` are its URLs in every language of the site (the language switcher,
@@ -92,13 +105,14 @@ class Planner:
         jsonld = structured.dumps(structured.graph(items)) if items else None
         if image is None and indexed:  # home, lists, plain pages: the site's own card
             image = self.media.site_card
-        alternates = [] if kind == "404" else [
+        alternates = [] if kind in ("404", "gs1") else [
             dict(lang=lang, url=translate_path(url, lang), name=NATIVE_NAMES[lang]) for lang in self.config.languages]
         page = dict(title=title, url=url, description=description, crumbs=crumbs, kind=kind, lastmod=lastmod,
                     lang=self.lang, og_locale=OG_LOCALES[self.lang], alternates=alternates, menu=menu,
                     image=dict(url=image.url, width=image.width, height=image.height, alt=image.alt) if image else None,
                     indexed=indexed, jsonld=jsonld and str(jsonld),
-                    csp=content_security_policy(self.config.video_hosts, [str(jsonld)] if jsonld else [], wasm=search))
+                    csp=content_security_policy(self.config.video_hosts, [str(jsonld)] if jsonld else [], wasm=search,
+                                                image_host=image_host))
         return PageSpec(path or url.lstrip("/") + "index.html", url, self.lang, template, View(page=page, **data))
 
     def plan(self) -> Iterator[PageSpec]:
@@ -112,6 +126,11 @@ class Planner:
         yield from self.fairs()
         yield from self.pages()
         yield self.search_page()
+        yield self.stats_page()
+        yield self.data_page()
+        yield self.map_page()
+        if self.lang == LANGUAGES[0]:  # the same resolver serves both languages
+            yield from self.digital_links()
         if self.lang == LANGUAGES[0]:  # static hosts serve one 404 page, in both languages
             yield self.spec("/404.html", "404.html", self.t(_("Không tìm thấy trang")), "", None, "404", indexed=False, path="404.html")
         self.check_links()
@@ -232,9 +251,13 @@ class Planner:
             card = self.media.cards.get((p.kind, p.slug))
             group = [crumb(t(p.meta.group.label), self.group_url(p.meta.group))] if p.meta.group else []
             view = self.views.product(p)
-            data = structured.product(p, view.name, view.summary, self.abs_url(view.url), card and self.abs_url(card.url),
-                                      p.producer and self.abs_url(self.views.url(p.producer)), province, self.site.today, t)
-            yield self.entry(p, "product.html", parent, view.summary, "product", view, [data], group, product_day(p, self.site.today))
+            row = self.rows[p.slug]
+            data = structured.product(row, self.recognitions_of.get(p.slug, []), view.name, view.summary, self.abs_url(view.url),
+                                      card and self.abs_url(card.url), p.producer and self.abs_url(self.views.url(p.producer)),
+                                      view.commune.name if view.commune else None, self.site.today, t,
+                                      digital_link=self.abs_url(digital_link_path(row.gtin)) if row.gtin else None)
+            changed = dt.date.fromisoformat(row.changed) if row.changed else None
+            yield self.entry(p, "product.html", parent, view.summary, "product", view, [data], group, changed)
             yield self.spec(view.url + segment("sheet", self.lang) + "/", "sheet.html", t(_("Phiếu sản phẩm: {name}")).format(name=view.name),
                             view.summary, None, "sheet", image=card, indexed=False, product=view, canonical=view.url)
 
@@ -332,6 +355,93 @@ class Planner:
                          [self.home, crumb(title)], "search", menu="search", search=True, lists=lists, browse=browse,
                          index=f"/{INDEX_DIR}/pagefind.js")
 
+    def top_url(self, name: str) -> str:
+        """Return the URL of one of the site's own top pages in this language (``stats`` →
+        ``/thong-ke/``, ``/en/statistics/``)."""
+        return f"{prefix(self.lang)}{segment(name, self.lang)}/"
+
+    def stats_page(self) -> PageSpec:
+        """Return the statistics page: counts by star, group, commune and year, the plan's
+        targets against them, as tables with SVG charts."""
+        from .stats import bar_chart, statistics
+
+        t, stats = self.t, statistics(self.records, list(self.config.targets))
+        title = t(_("Thống kê chương trình OCOP"))
+        star_bars = [(t(_("{n} sao")).format(n=n), stats.by_stars[n]) for n in (3, 4, 5)]
+        groups = [(t(models.ProductGroup(g).label) if g else t(_("Chưa rõ nhóm")), n) for g, n in stats.by_group]
+        years = [(str(y), sum(k.values())) for y, k in stats.per_year]
+        charts = View(
+            stars=bar_chart(t(_("Sản phẩm còn hiệu lực theo hạng sao")),
+                            t(_("{n} sản phẩm còn hiệu lực: {parts}.")).format(n=stats.current, parts=", ".join(f"{l}: {v}" for l, v in star_bars)), star_bars),
+            groups=bar_chart(t(_("Sản phẩm còn hiệu lực theo nhóm")), ", ".join(f"{l}: {v}" for l, v in groups), groups),
+            years=bar_chart(t(_("Số lần công nhận theo năm")), ", ".join(f"{l}: {v}" for l, v in years), years),
+        )
+        communes = [View(url=url_of("commune", next(c.slug for c in self.site.communes if c.commune.code == code), self.lang),
+                         name=self.views.commune_name(next(c.commune for c in self.site.communes if c.commune.code == code)), count=n)
+                    for code, _name, n in stats.by_commune]
+        english = {(t.year, t.metric, t.min_stars, t.value): t.title_en for t in self.config.targets}
+        targets = []
+        for r in stats.targets:
+            own = english.get((r.year, r.metric, r.min_stars, r.value)) if self.lang != LANGUAGES[0] else None
+            targets.append(View(year=r.year, title=own or r.title, lang=None if own or self.lang == LANGUAGES[0] else LANGUAGES[0],
+                                value=r.value, actual=r.actual, state=r.state, source=r.source, source_url=r.source_url))
+        return self.spec(self.top_url("stats"), "stats.html", title,
+                         t(_("Số sản phẩm OCOP còn hiệu lực theo hạng sao, nhóm và xã phường; số lần công nhận theo năm; mục tiêu của kế hoạch.")),
+                         [self.home, crumb(title)], "stats", menu="stats", stats=View(**dataclasses.asdict(stats)), charts=charts, star_bars=star_bars,
+                         groups=groups, communes=communes, targets=targets, data_url=self.top_url("data"), today=self.site.today)
+
+    def data_page(self) -> PageSpec:
+        """Return the open data page: the files, their schemas and licence."""
+        from .outputs.opendata import GEOJSON, TABLES
+
+        t = self.t
+        title = t(_("Dữ liệu mở"))
+        folder = f"/{segment('data', LANGUAGES[0])}/"  # the files are the same for every language
+        files = [View(name="products.csv", url=folder + "products.csv", schema=None, rows=len(self.records.products),
+                      what=t(_("Sản phẩm, một dòng mỗi sản phẩm (mở được bằng Excel, LibreOffice)")))]
+        labels = {"products": t(_("Sản phẩm")), "producers": t(_("Chủ thể OCOP")), "crafts": t(_("Làng nghề")), "fairs": t(_("Hội chợ, lễ hội"))}
+        files += [View(name=f"{name}.json", url=f"{folder}{name}.json", schema=f"{folder}{name}.schema.json",
+                       rows=len(getattr(self.records, name)), what=labels[name]) for name in TABLES]
+        located = sum(1 for rows in (self.records.products, self.records.producers, self.records.crafts, self.records.fairs)
+                      for r in rows if r.lat is not None)
+        files.append(View(name=GEOJSON, url=folder + GEOJSON, schema=None, rows=located, what=t(_("Vị trí các mục có tọa độ (GeoJSON)"))))
+        licence = self.config.data_licence.model_dump() if self.config.data_licence else None
+        return self.spec(self.top_url("data"), "data.html", title,
+                         t(_("Tải danh sách sản phẩm, chủ thể, làng nghề và hội chợ OCOP dưới dạng CSV, JSON và GeoJSON.")),
+                         [self.home, crumb(title)], "data", menu="stats", files=files, licence=licence, today=self.site.today,
+                         stats_url=self.top_url("stats"), map_url=self.top_url("map"))
+
+    def map_page(self) -> PageSpec:
+        """Return the map page: the entries with coordinates on a Leaflet map (tiles only
+        when the config names a tile server), and every entry listed by commune."""
+        from .outputs.opendata import GEOJSON
+
+        t, v = self.t, self.views
+        title = t(_("Bản đồ"))
+        rows = []
+        for c in self.site.communes:
+            entries = [v.link(n) for n in (*c.products, *c.producers, *c.crafts, *c.fairs)]
+            if entries:
+                rows.append(View(commune=v.link(c), products=v.links(c.products), producers=v.links(c.producers),
+                                 crafts=v.links(c.crafts), fairs=v.links(c.fairs)))
+        located = sum(1 for rows_ in (self.records.products, self.records.producers, self.records.crafts, self.records.fairs)
+                      for r in rows_ if r.lat is not None)
+        cfg = self.config.map
+        return self.spec(self.top_url("map"), "map.html", title, t(_("Sản phẩm, chủ thể, làng nghề và hội chợ OCOP theo xã, phường.")),
+                         [self.home, crumb(title)], "map", menu="stats", rows=rows, located=located,
+                         image_host=cfg.tiles.split("/")[2] if cfg.tiles else None,
+                         geojson=f"/{segment('data', LANGUAGES[0])}/{GEOJSON}", tiles=cfg.tiles, attribution=cfg.attribution)
+
+    def digital_links(self) -> Iterator[PageSpec]:
+        """Yield, for each product with a GTIN, the page its GS1 Digital Link resolves to
+        (``/01/<14-digit GTIN>/``): it sends the browser on to the product page."""
+        for p in self.site.products:
+            row = self.rows[p.slug]
+            if row.gtin:
+                url = self.views.url(p)
+                yield self.spec(digital_link_path(row.gtin), "gs1.html", self.views.text(p).name, "", None, "gs1",
+                                indexed=False, target=url, gtin=row.gtin)
+
     def pages(self) -> Iterator[PageSpec]:
         """Yield the plain pages."""
         for pg in self.site.pages:
@@ -341,12 +451,19 @@ class Planner:
                             lastmod=updated, menu="page", doc=doc)
 
 
-def plan(site: Site, media: Media) -> Iterator[PageSpec]:
+def digital_link_path(gtin: str) -> str:
+    """Return the site path of a GTIN's GS1 Digital Link: ``/01/`` and the GTIN padded with
+    zeros to 14 digits (GS1 Digital Link URI syntax: GTIN-8, -12 and -13 are written as 14)."""
+    return f"/01/{gtin.zfill(14)}/"
+
+
+def plan(site: Site, media: Media, records: Any = None) -> Iterator[PageSpec]:
     """Yield every page spec of ``site``, language by language (``languages`` in the
     config), one at a time (the renderer takes them as they come, so the whole plan is never
-    held in memory). Raises ``ValueError`` at the end if a planner's rule was broken."""
+    held in memory); the statistics, open data and map pages need the ``records``. Raises
+    ``ValueError`` at the end if a planner's rule was broken."""
     for lang in site.config.languages:
-        yield from Planner(site, media, lang).plan()
+        yield from Planner(site, media, lang, records).plan()
 
 
 def site_data(site: Site, lang: str = LANGUAGES[0]) -> View:
@@ -361,7 +478,8 @@ def site_data(site: Site, lang: str = LANGUAGES[0]) -> View:
     pages = [View(url=views.url(p), name=views.text(p).name, menu=p.meta.menu, menu_title=views.text(p).menu_title)
              for p in site.pages]
     urls = {name: section_url(name, lang) for name in (*KINDS, *LIST_SECTIONS) if section(name, lang)}
-    urls |= {"home": prefix(lang), "expired": f"{urls['product']}{segment('expired', lang)}/", "search": f"{prefix(lang)}{segment('search', lang)}/"}
+    urls |= {"home": prefix(lang), "expired": f"{urls['product']}{segment('expired', lang)}/"}
+    urls |= {name: f"{prefix(lang)}{segment(name, lang)}/" for name in TOP_PAGES}
     office = cfg.office.model_dump() | {"role": cfg.text("office_role", lang)} if cfg.office else None
     return View(
         title=cfg.text("title", lang), tagline=cfg.text("tagline", lang), description=cfg.text("description", lang),

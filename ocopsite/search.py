@@ -11,8 +11,9 @@ commune); ``filters`` for the facets (kind, stars, group, commune, status); ``so
 ("cu do" finds "cu đơ"); exact spellings still rank first, as they match both.
 
 The index is chunked by Pagefind, so a phone loads only the parts a query needs. It is
-cached in ``.cache/search/<digest>/`` by a hash of its records: a build whose records did
-not change reuses it; the files are linked into ``output/pagefind/`` like media.
+built while the pages render, cached in ``.cache/search/<digest>/`` by a hash of its
+records (a build whose records did not change reuses it), and linked into
+``output/pagefind/`` like media.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from . import models
 from .i18n import _
 from .site import CommunePage, Product, Site
 from .vietnamese import fold, sort_key
@@ -58,12 +60,19 @@ def search_text(*parts: str | None) -> str:
     return " ".join([*text.split(), *sorted(extra)])
 
 
-def records(site: Site, views: Any, assets: dict[str, str]) -> list[dict[str, Any]]:
+def records(site: Site, views: Any, assets: dict[str, str], facts: Any) -> list[dict[str, Any]]:
     """Return the Pagefind records of one language (``views`` is that language's
     ``Views``): dicts with ``url``, ``content``, ``language``, ``meta``, ``filters`` and
-    ``sort``, in a stable order. ``url`` is site-relative (the search script gives Pagefind
-    the base path); photo and pictogram paths carry it. ``assets`` maps asset names to
-    published names (the pictograms result cards show when an entry has no photo)."""
+    ``sort``, in a stable order. ``url`` is site-relative; ``meta.url``, the link results
+    show, and the photo and pictogram paths carry the base path. ``assets`` maps asset names to
+    published names (the pictograms result cards show when an entry has no photo); a
+    product's facts (stars, status, group, latest recognition) come from the site's
+    records (``facts``, a ``records.Records``), its words from ``views``."""
+    rows = {r.id: r for r in facts.products}
+    latest: dict[str, str] = {}
+    for r in facts.recognitions:
+        day = r.date or (f"{r.year}-01-01" if r.year else "")
+        latest[r.product] = max(latest.get(r.product, ""), day)
     t, lang, base = views.t, views.lang, views.base_path.rstrip("/")
     order = {id(n): i for i, n in enumerate(sorted(site.nodes(), key=lambda n: (sort_key(views.text(n).name), n.slug)))}
     out = []
@@ -86,21 +95,21 @@ def records(site: Site, views: Any, assets: dict[str, str]) -> list[dict[str, An
             places += [former.commune or "", former.district or ""]
         words = [text.name, text.summary, text.body, *places]
         if isinstance(node, Product):
-            group = node.meta.group
-            theme = group.value if group else "site"
-            meta["stars"] = str(node.badge.stars)  # the current recognition's, else the latest one's
-            meta["status"] = node.status
-            filters["stars"] = [t(_("{n} sao")).format(n=node.stars)] if node.current else []
-            filters["status"] = [t(_("Còn hiệu lực")) if node.current else t(_("Hết hạn hoặc chưa rõ"))]
+            row = rows[node.slug]
+            group = models.ProductGroup(row.group) if row.group else None
+            theme = row.group or "site"
+            meta["stars"] = str(row.last_stars)  # the recognition in force, else the latest one
+            meta["status"] = row.status
+            filters["stars"] = [t(_("{n} sao")).format(n=row.stars)] if row.stars else []
+            filters["status"] = [t(_("Còn hiệu lực")) if row.stars else t(_("Hết hạn hoặc chưa rõ"))]
             if group:
                 filters["group"] = [t(group.label)]
                 words.append(t(group.label))
             if node.producer:
                 words.append(views.text(node.producer).name)
             words += [views.text(c).name for c in node.crafts]
-            sort["stars"] = str(node.stars if node.current else 0)
-            latest = node.latest.date.value if node.latest else None
-            sort["date"] = latest.strftime("%Y%m%d") if latest else "00000000"
+            sort["stars"] = str(row.stars or 0)
+            sort["date"] = latest.get(node.slug, "").replace("-", "") or "00000000"
         elif node.kind == "craft":
             words.append(node.meta.craft)
         cover = views.image(views.media.cover(node.photos)) if node.photos else None
@@ -108,6 +117,7 @@ def records(site: Site, views: Any, assets: dict[str, str]) -> list[dict[str, An
             meta["image"], meta["image_alt"] = cover["src"], cover["alt"] or text.name
         meta["picto"] = f"{base}/assets/{assets[f'img/picto/{theme}.svg']}"
         meta["theme"] = theme
+        meta["url"] = base + views.url(node)
         out.append(dict(url=views.url(node), content=search_text(*words), language=lang,
                         meta={k: v for k, v in meta.items() if v}, filters={k: v for k, v in filters.items() if v}, sort=sort))
     return out
@@ -135,51 +145,65 @@ def document(record: dict[str, Any]) -> str:
             f'<div hidden>{"".join(tags)}</div><main data-pagefind-body>{escape(record["content"])}</main></body></html>')
 
 
-def _index(site_dir: str, folder: str) -> None:
-    """Run Pagefind over the record pages in ``site_dir``, writing the bundle into ``folder``.
-    The command line, not the Python API: the API answers record by record about 0.1 s
-    apart (Pagefind issue #976), and its writes could still be going on when it returned."""
-    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", site_dir, "--output-path", folder, "--silent"],
-                          capture_output=True, text=True, encoding="utf-8", errors="replace", check=False)
-    if done.returncode != 0 or not os.path.getsize(os.path.join(folder, "pagefind-entry.json")):
-        raise RuntimeError((done.stderr or done.stdout).strip() or f"exit status {done.returncode}")
+class IndexJob:
+    """The search index of a build, made while the pages render.
 
-
-def build_index(all_records: list[dict[str, Any]], root: Path) -> tuple[dict[str, str], bool]:
-    """Return the index files ``{output path: cache file}`` (``pagefind/…``) and whether the
-    index was built now (False: reused from the cache). Older cached indexes are removed.
-
-    Raises ``RuntimeError`` if Pagefind fails (its binary is the ``pagefind[bin]`` package).
+    Starting it writes one record page per record (flat files: their real URLs are in the
+    ``url`` metadata) and starts Pagefind's command line in the background, unless the cache
+    already holds the index of these records. ``files()`` waits for it and returns the files
+    to publish; ``cancel()`` stops it (a build that fails). The command line rather than the
+    Python API: the API answers record by record about 0.1 s apart (Pagefind issue #976),
+    and its writes could still be going on when it returned.
     """
-    cache = root / CACHE_DIR
-    key = digest(all_records)
-    folder = cache / key
-    made = not folder.is_dir()
-    if made:
-        cache.mkdir(parents=True, exist_ok=True)
-        work = tempfile.mkdtemp(prefix="tmp-", dir=cache)
-        pages = tempfile.mkdtemp(prefix="tmp-pages-", dir=cache)
-        try:
-            for record in all_records:
-                path = Path(pages, record["url"].lstrip("/"), "index.html")
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(document(record), encoding="utf-8")
-            _index(pages, work)
-        except Exception as exc:
-            shutil.rmtree(work, ignore_errors=True)
-            raise RuntimeError(f"Pagefind could not build the search index: {exc}") from exc
-        finally:
-            shutil.rmtree(pages, ignore_errors=True)
-        os.replace(work, folder)  # complete or absent: a half-written index is never reused
-    for old in cache.iterdir():
-        if old.name != key:
-            shutil.rmtree(old, ignore_errors=True)
-    files = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_file() and not UNUSED.match(rel):
-            files[f"{INDEX_DIR}/{rel}"] = str(path)
-    return files, made
+
+    def __init__(self, all_records: list[dict[str, Any]], root: Path) -> None:
+        self.cache = root / CACHE_DIR
+        self.key = digest(all_records)
+        self.folder = self.cache / self.key
+        self.made = not self.folder.is_dir()
+        self.process: subprocess.Popen | None = None
+        if self.made:
+            self.cache.mkdir(parents=True, exist_ok=True)
+            self.work = tempfile.mkdtemp(prefix="tmp-", dir=self.cache)
+            self.pages = tempfile.mkdtemp(prefix="tmp-pages-", dir=self.cache)
+            for n, record in enumerate(all_records):
+                with open(os.path.join(self.pages, f"r{n:07d}.html"), "w", encoding="utf-8") as f:
+                    f.write(document(record))
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "pagefind", "--site", self.pages, "--output-path", self.work, "--silent"],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def files(self) -> dict[str, str]:
+        """Wait for the index; return ``{output path: cache file}`` (``pagefind/…``). Older
+        cached indexes are removed. Raises ``RuntimeError`` if Pagefind failed."""
+        if self.process is not None:
+            out, _ = self.process.communicate()
+            shutil.rmtree(self.pages, ignore_errors=True)
+            entry = os.path.join(self.work, "pagefind-entry.json")
+            if self.process.returncode != 0 or not os.path.isfile(entry) or not os.path.getsize(entry):
+                shutil.rmtree(self.work, ignore_errors=True)
+                message = out.decode("utf-8", "replace").strip() or f"exit status {self.process.returncode}"
+                raise RuntimeError(f"Pagefind could not build the search index: {message}")
+            os.replace(self.work, self.folder)  # complete or absent: a half-written index is never reused
+            self.process = None
+        for old in self.cache.iterdir():
+            if old.name != self.key:
+                shutil.rmtree(old, ignore_errors=True)
+        files = {}
+        for path in sorted(self.folder.rglob("*")):
+            rel = path.relative_to(self.folder).as_posix()
+            if path.is_file() and not UNUSED.match(rel):
+                files[f"{INDEX_DIR}/{rel}"] = str(path)
+        return files
+
+    def cancel(self) -> None:
+        """Stop Pagefind and remove what it wrote (the build failed)."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+            shutil.rmtree(self.pages, ignore_errors=True)
+            shutil.rmtree(self.work, ignore_errors=True)
 
 
-__all__ = ["INDEX_DIR", "build_index", "records", "search_text"]
+__all__ = ["INDEX_DIR", "IndexJob", "records", "search_text"]

@@ -104,8 +104,8 @@ class Views:
 
     def text(self, node: Node) -> View:
         """Return the words of a node in this language: ``name``, ``summary``, ``body``,
-        ``menu_title`` (pages), ``lang``, the language they are in, and ``foreign`` when that
-        is not this one. An entry with no
+        ``menu_title`` (pages), ``lang``, the language they are in, ``foreign`` when that
+        is not this one, and ``original``, the entry's own name when this one differs. An entry with no
         translation into this language (``index.en.md``) gives its own words, with
         ``lang`` saying so; a commune's name is made from its type (``Kỳ Anh Commune``)."""
         if (v := self._texts.get(id(node))) is not None:
@@ -125,7 +125,8 @@ class Views:
             notes = list(own.meta.notes) or notes
         elif self.lang == SOURCE_LANGUAGE or isinstance(node, CommunePage) and node.entry is None:
             lang = self.lang  # nothing to translate: generated words only
-        v = self._texts[id(node)] = View(name=name, summary=summary, body=body, menu_title=menu_title, notes=notes, lang=lang, foreign=lang != self.lang)
+        v = self._texts[id(node)] = View(name=name, summary=summary, body=body, menu_title=menu_title, notes=notes, lang=lang, foreign=lang != self.lang,
+                                         original=node.name if name != node.name else "")
         return v
 
     def commune_name(self, commune: Any) -> str:
@@ -138,7 +139,8 @@ class Views:
     def link(self, node: Node) -> View:
         """Return ``{url, name}`` of a node (cached)."""
         if (v := self._links.get(id(node))) is None:
-            v = self._links[id(node)] = View(url=self.url(node), name=self.text(node).name)
+            text = self.text(node)
+            v = self._links[id(node)] = View(url=self.url(node), name=text.name, lang=text.lang if text.foreign else None)
         return v
 
     def group(self, group: models.ProductGroup | None) -> View | None:
@@ -212,7 +214,8 @@ class Views:
         """Return what every entry page shows: name, URL, photos, body, sources, QR, share link."""
         meta, text = node.meta, self.text(node)
         return dict(
-            name=text.name, summary=text.summary, lang=text.lang, foreign=text.foreign, url=self.url(node), slug=node.slug,
+            name=text.name, original=text.original, summary=text.summary, lang=text.lang, foreign=text.foreign,
+            url=self.url(node), slug=node.slug,
             photos=self.photos(node), body=text.body,
             sources=list(getattr(meta, "sources", []) or []) if meta else [],
             notes=text.notes,

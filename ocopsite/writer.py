@@ -32,7 +32,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from .errors import BuildError, ContentError
+from .errors import BuildError, ContentError, msg, translate
 
 LOCK_FILE = ".build.lock"
 MANIFESTS = Path(".cache") / "outputs"
@@ -50,10 +50,12 @@ def build_lock(root: Path, wait: float = 60.0) -> Iterator[None]:
         try:
             lock.acquire(timeout=0)
         except Timeout:
-            print(f"another build of this project is running; waiting for it (at most {wait:.0f} s)…", file=sys.stderr, flush=True)
+            print(translate(msg("another build of this project is running; waiting for it (at most {seconds} s)…", seconds=f"{wait:.0f}")),
+                  file=sys.stderr, flush=True)
             lock.acquire(timeout=wait)
     except Timeout:
-        raise BuildError([ContentError(LOCK_FILE, 0, 0, "", f"another build of this project has been running for over {wait:.0f} s", "wait for it to finish, or stop it")]) from None
+        raise BuildError([ContentError(LOCK_FILE, 0, 0, "", msg("another build of this project has been running for over {seconds} s", seconds=f"{wait:.0f}"),
+                                       msg("wait for it to finish, or stop it"))]) from None
     try:
         yield
     finally:

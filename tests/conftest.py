@@ -23,6 +23,20 @@ images:
   widths: [64, 128, 320]
 """
 
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch) -> None:
+    """Run every test in English, the language of the message ids, as if the editor's
+    machine were set to ``LANGUAGE=en`` (also for the processes tests start): the
+    assertions quote the messages in English. ``tests/test_messages.py`` checks the
+    Vietnamese default and the catalogue."""
+    from ocopsite.errors import LANGUAGE_VARIABLES, use_language
+
+    for name in LANGUAGE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANGUAGE", "en")
+    use_language(None)
+
+
 def tree(folder: Path) -> dict[str, str]:
     """Return {relative path: sha256} of every file under ``folder``, except the search
     index files whose bytes Pagefind does not keep stable between runs (``search.UNSTABLE``:

@@ -157,7 +157,7 @@ function card(d, w) {
   const product = m.kind === "product";
   const li = el("li", "card" + (product && m.status !== "valid" ? " card-expired" : ""));
   const a = el("a");
-  a.href = d.url;
+  a.href = m.url || d.url;
   const photo = el("span", "card-photo");
   if (m.image) {
     const img = el("img");

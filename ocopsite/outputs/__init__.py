@@ -16,9 +16,10 @@ FAIRS_CALENDAR = "fairs.ics"
 CALENDAR_FILE = "lich.ics"
 
 
-def machine_outputs(site: Any, sitemap: list[tuple[str, Any]]) -> dict[str, bytes]:
-    """Return ``{output path: bytes}`` of the feed, the calendars, the sitemap(s) and
-    robots.txt; ``sitemap`` lists the indexed pages as ``(URL path, lastmod or None)``."""
+def machine_outputs(site: Any, sitemap: list[tuple[str, Any]], records: Any) -> dict[str, bytes]:
+    """Return ``{output path: bytes}`` of the feed (from the ``records``), the calendars, the
+    sitemap(s) and robots.txt; ``sitemap`` lists the indexed pages as ``(URL path, lastmod
+    or None)``."""
     config = site.config
     base = config.base_url
 
@@ -26,7 +27,7 @@ def machine_outputs(site: Any, sitemap: list[tuple[str, Any]]) -> dict[str, byte
         return base + url_of(node.kind, node.slug).lstrip("/")
 
     files = {
-        FEED_FILE: atom(site.products, canonical, config.title, base, base + FEED_FILE, config.language, site.today),
+        FEED_FILE: atom(records.products, lambda row: base + row.url.lstrip("/"), config.title, base, base + FEED_FILE, config.language),
         FAIRS_CALENDAR: calendar(site.fairs, canonical, _("Hội chợ OCOP"), base),
     }
     for f in site.fairs:

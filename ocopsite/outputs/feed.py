@@ -19,30 +19,15 @@ def _moment(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=TIMEZONE)
 
 
-def product_day(product, today: dt.date) -> dt.date | None:
-    """Return the day a product last changed: its latest recognition or ``updated``, never
-    after ``today`` (a recognition dated later has not happened yet); None when no date is
-    known."""
-    days = [r.date.value for r in product.recognitions if r.date.precision != "unknown"]
-    if product.meta.updated:
-        days.append(product.meta.updated)
-    return min(max(days), today) if days else None
-
-
-def _first_day(product, today: dt.date) -> dt.date | None:
-    days = [r.date.value for r in product.recognitions if r.date.precision != "unknown"]
-    return min(min(days), today) if days else None
-
-
 #: What the feed says after the stars, by product status.
 STATUS_NOTES = {"valid": "", "upcoming": " (chưa có hiệu lực)", "unknown": " (chưa rõ năm công nhận)", "expired": " (đã hết hạn)"}
 
 
-def atom(products: list, canonical_of, title: str, base_url: str, feed_url: str, language: str, today: dt.date) -> bytes:
-    """Return the Atom feed of the ``FEED_SIZE`` most recently recognised products (dates
-    of products with no known date are left out)."""
-    dated = [p for p in products if product_day(p, today)]
-    newest = sorted(dated, key=lambda p: (product_day(p, today), p.slug), reverse=True)[:FEED_SIZE]
+def atom(products: list, canonical_of, title: str, base_url: str, feed_url: str, language: str) -> bytes:
+    """Return the Atom feed of the ``FEED_SIZE`` most recently changed products, from their
+    records (``records.ProductRow``; products with no known day are left out)."""
+    dated = [p for p in products if p.changed]
+    newest = sorted(dated, key=lambda p: (p.changed, p.id), reverse=True)[:FEED_SIZE]
     fg = FeedGenerator()
     fg.id(base_url)
     fg.title(title)
@@ -50,14 +35,14 @@ def atom(products: list, canonical_of, title: str, base_url: str, feed_url: str,
     fg.link(href=base_url, rel="alternate")
     fg.link(href=feed_url, rel="self")
     fg.language(language)
-    fg.updated(_moment(max((product_day(p, today) for p in newest), default=dt.date(2000, 1, 1))))
+    fg.updated(_moment(max((dt.date.fromisoformat(p.changed) for p in newest), default=dt.date(2000, 1, 1))))
     for p in reversed(newest):  # feedgen prepends: add oldest first so the newest is on top
         entry = fg.add_entry()
         entry.id(canonical_of(p))
-        stars = f"OCOP {p.badge.stars} sao" + STATUS_NOTES[p.status]
+        stars = f"OCOP {p.last_stars} sao" + STATUS_NOTES[p.status]
         entry.title(f"{p.name} — {stars}")
         entry.link(href=canonical_of(p), rel="alternate")
-        entry.updated(_moment(product_day(p, today)))
-        entry.published(_moment(_first_day(p, today)))
-        entry.summary(p.meta.summary or stars)
+        entry.updated(_moment(dt.date.fromisoformat(p.changed)))
+        entry.published(_moment(dt.date.fromisoformat(p.first_day or p.changed)))
+        entry.summary(p.summary or stars)
     return fg.atom_str(pretty=True)

@@ -62,32 +62,35 @@ def organization(producer, name: str, description: str, url: str, province: str)
     })
 
 
-def product(p, name: str, description: str, url: str, image: str | None, producer_url: str | None, province: str,
-            today: dt.date, t: Callable[[str], str] = str) -> dict:
-    """Return a ``Product`` with the ``name`` and ``description`` its page shows: the
-    producer as brand and manufacturer, OCOP stars as ``award`` (a lapsed recognition says
-    so), in the page's language (``t`` translates the award texts)."""
+def product(row: Any, recognitions: list[Any], name: str, description: str, url: str, image: str | None,
+            producer_url: str | None, commune: str | None, today: dt.date, t: Callable[[str], str] = str,
+            digital_link: str | None = None) -> dict:
+    """Return a ``Product`` from its record (``records.ProductRow`` and its
+    ``RecognitionRow``s) with the ``name``, ``description`` and ``commune`` its page shows:
+    the producer as brand and manufacturer, OCOP stars as ``award`` (a lapsed recognition
+    says so), in the page's language (``t`` translates); its GTIN (``gtin13`` for 13 digits)
+    and GS1 Digital Link when it has one."""
     awards = []
-    for r in sorted(p.recognitions, key=lambda r: r.date):
-        if r.date.precision == "unknown":
+    for r in recognitions:
+        if r.state == "unknown":
             awards.append(t(_("OCOP {stars} sao (chưa rõ năm công nhận)")).format(stars=r.stars))
-        elif r.date.value > today:
-            awards.append(t(_("OCOP {stars} sao ({year}), chưa có hiệu lực")).format(stars=r.stars, year=r.date.year))
-        elif r.is_valid(today):
-            awards.append(t(_("OCOP {stars} sao ({year})")).format(stars=r.stars, year=r.date.year))
+        elif r.state == "upcoming":
+            awards.append(t(_("OCOP {stars} sao ({year}), chưa có hiệu lực")).format(stars=r.stars, year=r.year))
+        elif r.state == "valid":
+            awards.append(t(_("OCOP {stars} sao ({year})")).format(stars=r.stars, year=r.year))
         else:
-            awards.append(t(_("OCOP {stars} sao ({year}), đã hết hạn")).format(stars=r.stars, year=r.date.year))
-    maker = None
-    if p.producer:
-        maker = {"@type": "Organization", "name": p.producer.name, "url": producer_url}
-    offer = None
-    if p.meta.price:
-        offer = _drop_empty({"@type": "Offer", "price": p.meta.price.amount, "priceCurrency": "VND", "url": url})
+            awards.append(t(_("OCOP {stars} sao ({year}), đã hết hạn")).format(stars=r.stars, year=r.year))
+    maker = {"@type": "Organization", "name": row.producer_name, "url": producer_url} if row.producer else None
+    offer = _drop_empty({"@type": "Offer", "price": row.price_vnd, "priceCurrency": "VND", "url": url}) if row.price_vnd else None
+    from ..models import ProductGroup
+
+    gtin = {"gtin13" if len(row.gtin) == 13 else "gtin": row.gtin} if row.gtin else {}
     return _drop_empty({
         "@type": "Product", "name": name, "url": url, "image": [image] if image else None,
         "description": description, "brand": maker, "manufacturer": maker, "countryOfOrigin": COUNTRY,
-        "award": awards, "offers": offer, "category": t(p.meta.group.label) if p.meta.group else None,
-        "additionalProperty": _drop_empty({"@type": "PropertyValue", "name": t(_("Địa phương")), "value": p.commune.name}) if p.commune else None,
+        "award": awards, "offers": offer, "category": t(ProductGroup(row.group).label) if row.group else None,
+        "additionalProperty": _drop_empty({"@type": "PropertyValue", "name": t(_("Địa phương")), "value": commune}) if commune else None,
+        **gtin, "hasGS1DigitalLink": digital_link,
     })
 
 

@@ -46,7 +46,21 @@ TEMPLATE_PAGES = {
     "fairs": "hoi-cho/",
     "fair": "hoi-cho/le-hoi-cam-ha-tinh-2024/",
     "page": "gioi-thieu-ocop/",
+    "search": "tim-kiem/",
+    "stats": "thong-ke/",
+    "data": "du-lieu/",
+    "map": "ban-do/",
     "404": "404.html",
+    "en-home": "en/",
+    "en-products": "en/products/",
+    "en-product": "en/products/nuoc-mam-ky-phu/",
+    "en-product-untranslated": "en/products/nuoc-mam-lach-ken/",
+    "en-producer": "en/producers/htx-thu-mua-va-che-bien-thuy-hai-san-ky-phu/",
+    "en-commune": "en/communes/thien-cam/",
+    "en-fair": "en/fairs/le-hoi-cam-ha-tinh-2024/",
+    "en-page": "en/gioi-thieu-ocop/",
+    "en-search": "en/search/",
+    "en-stats": "en/statistics/",
 }
 
 
@@ -71,6 +85,17 @@ def served(shipped: Path) -> Iterator[str]:
     """The shipped build served at the root of a 127.0.0.1 origin; yields its URL."""
     with serve(shipped / "output") as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, through Playwright (never ``playwright install``)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")

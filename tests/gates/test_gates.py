@@ -75,16 +75,6 @@ def test_gate_html_validator_negative_control(broken_site: str) -> None:
 # 4. Browser run -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
-
-
 def visit(browser, url: str, width: int = 390, screenshot: Path | None = None, bypass_csp: bool = False) -> tuple[list[str], object]:
     """Load ``url`` with every non-loopback request blocked; return its problems and page."""
     context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=bypass_csp)

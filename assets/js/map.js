@@ -1,0 +1,20 @@
+// The map page: the site's GeoJSON on a Leaflet map (vendored in assets/vendor/leaflet/).
+// Tiles come only from the server the site's config names; without one the map shows the
+// points on a plain background and no request leaves the site.
+(async function () {
+  const box = document.getElementById("map");
+  if (!box || !window.L) return;
+  const data = await (await fetch(box.dataset.geojson)).json();
+  const map = L.map(box, { scrollWheelZoom: false, attributionControl: Boolean(box.dataset.tiles) });
+  if (box.dataset.tiles) L.tileLayer(box.dataset.tiles, { attribution: box.dataset.attribution || "", maxZoom: 18 }).addTo(map);
+  const layer = L.geoJSON(data, {
+    pointToLayer: (feature, latlng) => L.circleMarker(latlng, { radius: 7, weight: 2, color: "#12402a", fillColor: "#f2b705", fillOpacity: 0.9 }),
+    onEachFeature: (feature, marker) => {
+      const link = document.createElement("a");
+      link.href = feature.properties.url;
+      link.textContent = feature.properties.name;
+      marker.bindPopup(link);
+    },
+  }).addTo(map);
+  if (data.features.length) map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 13 });
+})();
