@@ -233,14 +233,15 @@ class Planner:
         return self._chips
 
     def entry(self, node: Node, template: str, parent: dict, description: str, name: str, view: View,
-              schema: list[dict], extra_crumbs: list[dict] = (), lastmod: Any = None) -> PageSpec:
-        """Return the spec of an entry's page (share card from the media stage)."""
+              schema: list[dict], extra_crumbs: list[dict] = (), lastmod: Any = None, **context: Any) -> PageSpec:
+        """Return the spec of an entry's page (share card from the media stage); ``context``:
+        more values for its template."""
         crumbs = [self.home, parent, *extra_crumbs, crumb(view.name)]
         meta_updated = getattr(node.meta, "updated", None) if node.meta else None
         meta_updated = min(meta_updated, self.site.today) if meta_updated else None  # never a lastmod in the future
         return self.spec(self.views.url(node), template, view.name, description, crumbs, node.kind,
                          image=self.media.cards.get((node.kind, node.slug)), schema=schema,
-                         lastmod=lastmod or meta_updated, menu=node.kind, **{name: view})
+                         lastmod=lastmod or meta_updated, menu=node.kind, **{name: view}, **context)
 
     def products(self) -> Iterator[PageSpec]:
         """Yield each product's page and printable sheet."""
@@ -257,8 +258,9 @@ class Planner:
                                       view.commune.name if view.commune else None, self.site.today, t,
                                       digital_link=self.abs_url(digital_link_path(row.gtin)) if row.gtin else None)
             changed = dt.date.fromisoformat(row.changed) if row.changed else None
-            yield self.entry(p, "product.html", parent, view.summary, "product", view, [data], group, changed)
-            yield self.spec(view.url + segment("sheet", self.lang) + "/", "sheet.html", t(_("Phiếu sản phẩm: {name}")).format(name=view.name),
+            sheet = view.url + segment("sheet", self.lang) + "/"
+            yield self.entry(p, "product.html", parent, view.summary, "product", view, [data], group, changed, sheet_url=sheet)
+            yield self.spec(sheet, "sheet.html", t(_("Phiếu sản phẩm: {name}")).format(name=view.name),
                             view.summary, None, "sheet", image=card, indexed=False, product=view, canonical=view.url)
 
     @functools.cached_property
