@@ -1,4 +1,4 @@
-"""Command line: ``build`` (default) | ``serve`` | ``check`` | ``new``.
+"""Command line: ``build`` (default) | ``serve`` | ``check`` | ``new`` | ``report``.
 
 What it prints for editors (problems, counts, summaries, next steps) is in the message
 language (``errors.message_language``): Vietnamese, or English with ``--lang en`` or an
@@ -59,6 +59,7 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
         "check": "validate everything without writing output/",
         "serve": "build, serve on 127.0.0.1 and rebuild on change",
         "new": "create a new entry from a commented skeleton",
+        "report": "list recognitions that expired or expire within --months months, by commune and producer",
     }
     for name, text in commands.items():
         p = sub.add_parser(name, help=text, description=text)
@@ -74,6 +75,9 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
         if name == "check":
             p.add_argument("--strict", action="store_true", help="treat warnings as errors (CI)")
             p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
+        if name == "report":
+            p.add_argument("--months", type=_months, default=6, help="how far ahead to look, in months (default 6)")
+            p.add_argument("--format", choices=("text", "csv"), default="text", help="text to read, or CSV for a spreadsheet")
         if name == "serve":
             p.add_argument("--port", type=int, default=8000)
             p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: only this computer)")
@@ -124,6 +128,8 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         return serve(root, today if args.now else None, args.host, args.port, args.base_url)
     if args.command == "check":
         return _report_check(check(root, today), args.strict, args.format, tr)
+    if args.command == "report":
+        return _expiry_report(root, today, args.months, args.format, tr)
     started = time.perf_counter()
     try:
         result = build(root, today, args.base_url, progress=_progress_bar())
@@ -142,6 +148,32 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
                   "publish with --base-url https://…", url=site_base).localized(tr), file=sys.stderr)
     sys.stderr.flush()
     print(_built(result, time.perf_counter() - started, today.isoformat()).localized(tr))
+    return 0
+
+
+def _months(value: str) -> int:
+    if not value.isdigit() or not 0 <= int(value) <= 120:
+        raise argparse.ArgumentTypeError(f"must be a whole number of months from 0 to 120 (got {value!r})")
+    return int(value)
+
+
+def _expiry_report(root: Path, today: Any, months: int, fmt: str, tr: gettext.NullTranslations) -> int:
+    """Print the expiry report (``report.py``); content errors stop it like a build."""
+    from .errors import current_language
+    from .i18n import BABEL_LOCALES
+    from .pipeline import load_site, site_records
+    from .report import as_csv, as_text, expiry_rows
+
+    try:
+        site, _problems = load_site(root, today, cache="read")
+    except BuildError as exc:
+        for p in sorted(exc.problems, key=lambda p: (p.is_error, p)):
+            print(p.text(tr), file=sys.stderr)
+        print(msg("report failed: {summary}", summary=summary_line(exc.problems)).localized(tr), file=sys.stderr)
+        return 1
+    rows = expiry_rows(site_records(site), months)
+    lang = current_language()
+    sys.stdout.write(as_csv(rows) if fmt == "csv" else as_text(rows, today, months, tr, BABEL_LOCALES.get(lang, lang)))
     return 0
 
 

@@ -686,6 +686,8 @@ def validation_errors(exc: ValidationError, model: type[BaseModel], where: str, 
             hint = msg("write one item per line starting with '- '")
         elif kind in ("model_type", "model_attributes_type", "dict_type"):
             message = msg("must be a group of 'field: value' lines")
+        elif kind == "float_parsing":
+            message = msg("must be a number with a point for decimals (got {value})", value=repr(value))
         elif kind == "int_parsing":
             message = msg("must be a whole number (got {value})", value=repr(value))
         elif kind == "bool_parsing":
@@ -713,6 +715,11 @@ _HINTS = {
     "name_too_long": msg("shorten it; say more in 'summary:' or in the text below the front matter"),
     "price_zero": msg("write the real price, or leave 'price:' out when it is not known"),
     "url": msg("copy the address from the browser's address bar, with its https://"),
+    "location_swapped": msg("latitude and longitude look swapped: write 'lat:' (about 18) and 'lon:' (about 106) the other way round"),
+    "location_comma": msg("write decimals with a point: lat: 18.2395"),
+    "location_outside": msg("copy the point from a map of the place, latitude first"),
+    "gtin_check": msg("copy the number again from the package, digit by digit"),
+    "gtin_form": msg("copy the number printed under the barcode, digits only"),
 }
 
 

@@ -155,3 +155,9 @@ def translate_path(path: str, lang: str) -> str:
         if len(parts) >= 2 and parts[-2] == SEGMENTS["page"][src] and parts[-1].isdigit() and name is not None:
             out[-2] = SEGMENTS["page"][lang]
     return prefix(lang) + "".join(p + "/" for p in out)
+
+
+def digital_link_path(gtin: str) -> str:
+    """Return the site path of a GTIN's GS1 Digital Link: ``/01/`` and the GTIN padded with
+    zeros to 14 digits (GS1 Digital Link URI syntax: GTIN-8, -12 and -13 are written as 14)."""
+    return f"/01/{gtin.zfill(14)}/"

@@ -422,6 +422,35 @@ def check_price(value: int) -> int:
     return value
 
 
+#: Hà Tĩnh's extent in degrees (WGS 84), a little wider than the province's published
+#: extremes, 17°53′50″–18°45′40″ N and 105°05′50″–106°30′20″ E (provincial overview, quoted
+#: at https://123docz.net/trich-doan/1200693-tong-quan-ve-tinh-ha-tinh.htm), so a point on
+#: the border or the coast is not refused.
+PROVINCE_BOUNDS = {"lat": (17.88, 18.78), "lon": (105.08, 106.52)}
+#: Lengths of a GTIN (GTIN-8, GTIN-12 (UPC-A), GTIN-13 (EAN-13), GTIN-14).
+GTIN_LENGTHS = (8, 12, 13, 14)
+
+
+def gs1_check_digit(digits: str) -> int:
+    """Return the GS1 check digit of ``digits`` (a GTIN without its last digit): weights 3
+    and 1 alternate from the right, and the digit brings the sum to a multiple of 10 (GS1
+    General Specifications, §7.9.1)."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
+    return (10 - total % 10) % 10
+
+
+def check_gtin(value: Any) -> str:
+    """Accept a GTIN as text of 8, 12, 13 or 14 digits (spaces and hyphens as printed under
+    a barcode are removed) whose last digit is its GS1 check digit; return the digits."""
+    text = re.sub(r"[\s-]", "", str(value))
+    if not text.isascii() or not text.isdigit() or len(text) not in GTIN_LENGTHS:
+        raise pydantic_error("gtin_form", msg("must be the 8, 12, 13 or 14 digits printed under the barcode (got '{value}')", value=value))
+    if int(text[-1]) != gs1_check_digit(text[:-1]):
+        raise pydantic_error("gtin_check", msg("has a wrong check digit: the last digit of {value} should be {digit}",
+                                               value=text, digit=gs1_check_digit(text[:-1])))
+    return text
+
+
 #: A name or title: not empty, at most ``MAX_NAME_LENGTH`` characters.
 Name = Annotated[str, Field(min_length=1), AfterValidator(check_name_length)]
 
@@ -542,7 +571,45 @@ class Illustrated(FrontMatter):
     images: list[ImageRef] = []
 
 
-class Located(FrontMatter):
+class Location(FrontMatter):
+    """A point on the map: ``lat`` and ``lon`` in decimal degrees (WGS 84), inside the
+    province (``PROVINCE_BOUNDS``). Also written as one text ``"18.3433, 105.9057"``, the way
+    a map application copies it (latitude first)."""
+
+    lat: float
+    lon: float
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",")]
+            if len(parts) != 2:
+                raise pydantic_error("location_text", msg("must be 'lat: …' and 'lon: …' lines, or one text 'latitude, longitude' (got '{value}')",
+                                                          value=value))
+            return {"lat": parts[0], "lon": parts[1]}
+        if isinstance(value, dict) and any(isinstance(k, str) and k.isdigit() for k in value):  # {lat: 18,2395, …}
+            raise pydantic_error("location_comma", msg("has a decimal comma: YAML reads '18,2395' as two values"))
+        return value
+
+    @model_validator(mode="after")
+    def _inside_the_province(self) -> Location:
+        (lat_min, lat_max), (lon_min, lon_max) = PROVINCE_BOUNDS["lat"], PROVINCE_BOUNDS["lon"]
+        if lat_min <= self.lat <= lat_max and lon_min <= self.lon <= lon_max:
+            return self
+        kind = "location_swapped" if lat_min <= self.lon <= lat_max and lon_min <= self.lat <= lon_max else "location_outside"
+        raise pydantic_error(kind, msg("is outside Hà Tĩnh (lat {lat}, lon {lon}; the province lies between {lat_min} and {lat_max} N, "
+                                       "{lon_min} and {lon_max} E)", lat=self.lat, lon=self.lon, lat_min=lat_min, lat_max=lat_max,
+                                       lon_min=lon_min, lon_max=lon_max))
+
+
+class Positioned(FrontMatter):
+    """Entries that may be put on the map (``location:``)."""
+
+    location: Location | None = None
+
+
+class Located(Positioned):
     """Entries that sit in a commune: a current commune and/or a pre-2025 address."""
 
     commune: str | None = None
@@ -555,6 +622,7 @@ class ProductMeta(Publishable, Illustrated, Located):
     name: Name
     group: Group | None = None
     producer: str | None = None
+    gtin: Annotated[str, BeforeValidator(check_gtin)] | None = None
     recognitions: Annotated[list[RecognitionMeta], Field(min_length=1)]
     summary: str | None = None
     price: Price | None = None
@@ -612,7 +680,7 @@ class CraftMeta(Publishable, Illustrated, Located):
     summary: str | None = None
 
 
-class FairMeta(Publishable, Illustrated):
+class FairMeta(Publishable, Illustrated, Positioned):
     """Front matter of ``content/fairs/<slug>/index.md``; times are Asia/Ho_Chi_Minh."""
 
     name: Name

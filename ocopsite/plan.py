@@ -22,7 +22,7 @@ from typing import Any
 
 from . import models
 from .i18n import OG_LOCALES, Formats, NATIVE_NAMES, _, translations
-from .kinds import KINDS, LANGUAGES, LIST_SECTIONS, TOP_PAGES, group_slug, prefix, section, section_url, segment, translate_path, url_of
+from .kinds import KINDS, LANGUAGES, digital_link_path, LIST_SECTIONS, TOP_PAGES, group_slug, prefix, section, section_url, segment, translate_path, url_of
 from .media import Media
 from .outputs import structured
 from .search import INDEX_DIR, KIND_LABELS
@@ -259,7 +259,8 @@ class Planner:
                                       digital_link=self.abs_url(digital_link_path(row.gtin)) if row.gtin else None)
             changed = dt.date.fromisoformat(row.changed) if row.changed else None
             sheet = view.url + segment("sheet", self.lang) + "/"
-            yield self.entry(p, "product.html", parent, view.summary, "product", view, [data], group, changed, sheet_url=sheet)
+            yield self.entry(p, "product.html", parent, view.summary, "product", view, [data], group, changed, sheet_url=sheet,
+                             gtin=row.gtin, digital_link=digital_link_path(row.gtin) if row.gtin else None)
             yield self.spec(sheet, "sheet.html", t(_("Phiếu sản phẩm: {name}")).format(name=view.name),
                             view.summary, None, "sheet", image=card, indexed=False, product=view, canonical=view.url)
 
@@ -451,12 +452,6 @@ class Planner:
             doc = self.views.page(pg)
             yield self.spec(doc.url, "page.html", doc.name, doc.summary, [self.home, crumb(doc.name)], "page",
                             lastmod=updated, menu="page", doc=doc)
-
-
-def digital_link_path(gtin: str) -> str:
-    """Return the site path of a GTIN's GS1 Digital Link: ``/01/`` and the GTIN padded with
-    zeros to 14 digits (GS1 Digital Link URI syntax: GTIN-8, -12 and -13 are written as 14)."""
-    return f"/01/{gtin.zfill(14)}/"
 
 
 def plan(site: Site, media: Media, records: Any = None) -> Iterator[PageSpec]:

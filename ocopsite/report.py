@@ -17,9 +17,13 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from typing import Any
+
+import gettext
 
 from dateutil.relativedelta import relativedelta
 
+from .errors import Msg, msg, msgn, number
 from .records import Records
 from .vietnamese import sort_key
 
@@ -78,11 +82,66 @@ def expiry_rows(records: Records, months: int = 6) -> list[ReportRow]:
 
 
 def as_csv(rows: list[ReportRow]) -> str:
-    """Return the rows as CSV text (a header row, then one row per product)."""
+    """Return the rows as CSV text: a byte order mark (so Excel reads the Vietnamese
+    letters), a header row of the ``ReportRow`` field names, then one row per product, with
+    CRLF line ends (RFC 4180). ``state`` is ``expired``, ``expiring`` or ``unknown``."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["state", "commune", "producer", "product", "stars", "decision", "recognised", "valid_until", "days", "year_only"])
     for r in rows:
         writer.writerow([r.state, r.commune, r.producer, r.product, r.stars, r.decision, r.recognised, r.valid_until,
                          "" if r.days is None else r.days, "yes" if r.year_only else ""])
     return buffer.getvalue()
+
+
+#: The heading of each part of the text report.
+_HEADINGS = {
+    "expired": lambda n, by: msgn("Expired: {n} product", "Expired: {n} products", n),
+    "expiring": lambda n, by: msgn("Expiring by {date}: {n} product", "Expiring by {date}: {n} products", n, date=by),
+    "unknown": lambda n, by: msgn("Recognition date not known: {n} product", "Recognition date not known: {n} products", n),
+}
+
+
+def as_text(rows: list[ReportRow], today: dt.date, months: int, tr: gettext.NullTranslations, locale: str) -> str:
+    """Return the report for reading: a part per state, products grouped by commune, then
+    producer, with dates as ``14/10/2027``."""
+    from babel.dates import format_date
+
+    def day(iso: str) -> str:
+        return format_date(dt.date.fromisoformat(iso), "dd/MM/yyyy", locale=locale) if len(iso) == 10 else iso
+
+    by = day((today + relativedelta(months=months)).isoformat())
+    out = [msg("OCOP recognitions expired, and expiring within {months} months (by {by}), as of {date}", months=months, by=by,
+               date=day(today.isoformat())).localized(tr)]
+    for state in ("expired", "expiring", "unknown"):
+        part = [r for r in rows if r.state == state]
+        out += ["", _HEADINGS[state](len(part), by).localized(tr)]
+        if not part:
+            out.append("  " + msg("none").localized(tr))
+        commune = producer = None
+        for r in part:
+            if r.commune != commune:
+                commune, producer = r.commune, None
+                out.append("  " + (r.commune or msg("(commune not known)").localized(tr)))
+            if r.producer != producer:
+                producer = r.producer
+                out.append("    " + (r.producer or msg("(producer not known)").localized(tr)))
+            out.append("      " + _line(r, day).localized(tr))
+    return "\n".join(out) + "\n"
+
+
+def _line(r: ReportRow, day: Any) -> Msg:
+    if r.year_only:
+        when = msg("in {year} (day not known)", year=r.recognised)
+    else:
+        when = msg("on {date}", date=day(r.recognised)) if r.recognised else msg("date not known")
+    decision = r.decision or msg("not known")
+    if r.state == "expired":
+        return msg("{product}: {stars}★, recognised {when}, decision: {decision}; lapsed on {until}, {days} days ago", product=r.product,
+                   stars=r.stars, when=when, decision=decision, until=day(r.valid_until), days=number(-(r.days or 0)))
+    if r.state == "expiring":
+        return msg("{product}: {stars}★, recognised {when}, decision: {decision}; in force until {until}, {days} days left",
+                   product=r.product, stars=r.stars, when=when, decision=decision, until=day(r.valid_until), days=number(r.days or 0))
+    return msg("{product}: {stars}★, decision: {decision}; no date, so nobody can say when it lapses", product=r.product, stars=r.stars,
+               decision=decision)

@@ -489,6 +489,11 @@ def _link(a: _Assembler, config: SiteConfig, today: dt.date, nodes: dict[str, di
             if hasattr(node, attr):
                 items = rel.get((id(node), attr), [])
                 setattr(node, attr, tuple(sorted(items, key=by_date, reverse=True) if attr == "fairs" else sorted(items, key=by_name)))
+    gtins: dict[str, Any] = {}
+    for product in sorted(products.values(), key=lambda p: p.entry.path):  # one GS1 Digital Link, one product
+        if (gtin := product.meta.gtin) and gtins.setdefault(gtin.zfill(14), product) is not product:
+            a.error(product.entry, ("gtin",), msg("is also the GTIN of {path}", path=gtins[gtin.zfill(14)].entry.path),
+                    msg("each product packaging has its own GTIN: copy it again from this product's barcode"))
     pages = sorted(nodes["page"].values(), key=lambda p: (p.meta.menu if p.meta.menu is not None else 10**6, sort_key(p.name)))
     office = [p for p in pages if p.meta.office]
     for extra in [*office[1:], *(p for p in unpublished_pages if p.meta.office and office)]:  # the "contact" button must lead to one page

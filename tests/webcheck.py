@@ -56,6 +56,8 @@ class _Links(HTMLParser):
             self.links += [part.strip().split(" ")[0] for part in a["srcset"].split(",")]
         if tag == "meta" and a.get("property") == "og:image":
             self.links.append(a["content"])
+        if tag == "meta" and (a.get("http-equiv") or "").lower() == "refresh" and "url=" in (a.get("content") or ""):
+            self.links.append(a["content"].split("url=", 1)[1].strip())  # a redirect page (GS1 Digital Link)
 
 
 def crawl(output: Path, base_url: str) -> tuple[int, list[str]]:

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..config import ImageSettings
 from ..errors import ContentError, Msg, msg, rel
-from ..kinds import KINDS, section
+from ..kinds import KINDS, digital_link_path, section
 from ..models import Image, Photo
 from ..vietnamese import format_date_range, slugify
 from ..parallel import context
@@ -195,8 +195,9 @@ class _Jobs:
     def entry(self, site: Any, node: Any) -> None:
         """Add the QR code and the card of one node, as the kinds table asks."""
         spec = KINDS[node.kind]
-        if spec.qr:
-            url = site.config.base_url + node.url.lstrip("/")
+        if spec.qr:  # a product with a GTIN: its GS1 Digital Link, which resolves to the page
+            gtin = getattr(node.meta, "gtin", None)
+            url = site.config.base_url + (digital_link_path(gtin) if gtin else node.url).lstrip("/")
             name = f"qr-{_digest(qr.QR_VERSION, url, node.name)}.svg"
             self.qr[(node.kind, node.slug)] = node.url + "qr.svg"
             self.files[node.url.lstrip("/") + "qr.svg"] = name
