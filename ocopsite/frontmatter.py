@@ -715,7 +715,7 @@ _HINTS = {
     "name_too_long": msg("shorten it; say more in 'summary:' or in the text below the front matter"),
     "price_zero": msg("write the real price, or leave 'price:' out when it is not known"),
     "url": msg("copy the address from the browser's address bar, with its https://"),
-    "location_swapped": msg("latitude and longitude look swapped: write 'lat:' (about 18) and 'lon:' (about 106) the other way round"),
+    "location_swapped": msg("latitude and longitude look swapped: in Hà Tĩnh the latitude is about 18 and the longitude about 106"),
     "location_comma": msg("write decimals with a point: lat: 18.2395"),
     "location_outside": msg("copy the point from a map of the place, latitude first"),
     "gtin_check": msg("copy the number again from the package, digit by digit"),

@@ -158,6 +158,14 @@ def translate_path(path: str, lang: str) -> str:
 
 
 def digital_link_path(gtin: str) -> str:
-    """Return the site path of a GTIN's GS1 Digital Link: ``/01/`` and the GTIN padded with
-    zeros to 14 digits (GS1 Digital Link URI syntax: GTIN-8, -12 and -13 are written as 14)."""
+    """Return the site path of the page a GTIN's GS1 Digital Link resolves to: ``/01/``,
+    the GTIN padded with zeros to 14 digits, ``/`` (GS1 Digital Link URI syntax 1.4: GTIN-8,
+    -12 and -13 are written as 14 digits)."""
     return f"/01/{gtin.zfill(14)}/"
+
+
+def digital_link(base_url: str, gtin: str) -> str:
+    """Return a GTIN's GS1 Digital Link URI on the site: ``<base_url>01/<14 digits>``, with
+    no trailing slash as the URI syntax has it; a static host answers it with a redirect to
+    ``digital_link_path`` (the folder holding ``index.html``)."""
+    return base_url + digital_link_path(gtin).strip("/")

@@ -445,6 +445,8 @@ def check_gtin(value: Any) -> str:
     text = re.sub(r"[\s-]", "", str(value))
     if not text.isascii() or not text.isdigit() or len(text) not in GTIN_LENGTHS:
         raise pydantic_error("gtin_form", msg("must be the 8, 12, 13 or 14 digits printed under the barcode (got '{value}')", value=value))
+    if not text.strip("0"):
+        raise pydantic_error("gtin_form", msg("is only zeros, which is not a GTIN (got '{value}')", value=value))
     if int(text[-1]) != gs1_check_digit(text[:-1]):
         raise pydantic_error("gtin_check", msg("has a wrong check digit: the last digit of {value} should be {digit}",
                                                value=text, digit=gs1_check_digit(text[:-1])))
@@ -571,49 +573,70 @@ class Illustrated(FrontMatter):
     images: list[ImageRef] = []
 
 
-class Location(FrontMatter):
-    """A point on the map: ``lat`` and ``lon`` in decimal degrees (WGS 84), inside the
-    province (``PROVINCE_BOUNDS``). Also written as one text ``"18.3433, 105.9057"``, the way
-    a map application copies it (latitude first)."""
+class Point(FrontMatter):
+    """A point on the map: ``lat`` and ``lon`` in decimal degrees (WGS 84). Also written as
+    one text ``"18.3433, 105.9057"``, the way a map application copies it (latitude first)."""
 
-    lat: float
-    lon: float
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
 
     @model_validator(mode="before")
     @classmethod
     def _from_text(cls, value: Any) -> Any:
         if isinstance(value, str):
             parts = [p.strip() for p in value.split(",")]
+            if len(parts) == 4 and all(p.isdigit() for p in parts):  # "18,34, 105,9"
+                raise pydantic_error("location_comma", msg("has decimal commas ('{value}'): YAML cannot tell them from the comma between the two numbers",
+                                                           value=value))
             if len(parts) != 2:
                 raise pydantic_error("location_text", msg("must be 'lat: …' and 'lon: …' lines, or one text 'latitude, longitude' (got '{value}')",
                                                           value=value))
             return {"lat": parts[0], "lon": parts[1]}
-        if isinstance(value, dict) and any(isinstance(k, str) and k.isdigit() for k in value):  # {lat: 18,2395, …}
-            raise pydantic_error("location_comma", msg("has a decimal comma: YAML reads '18,2395' as two values"))
+        if isinstance(value, dict) and any(isinstance(k, str) and k.isdigit() for k in value):  # {lat: 18,34, …}
+            parts: list[str] = []
+            for k, v in value.items():  # put back what was typed: lat: 18,34, lon: 105,9
+                if str(k).isdigit() and parts:
+                    parts[-1] += f",{k}"
+                else:
+                    parts.append(f"{k}: {v}")
+            typed = ", ".join(parts)
+            raise pydantic_error("location_comma", msg("has a decimal comma ({value}): YAML reads it as two values", value=typed))
         return value
 
-    @model_validator(mode="after")
-    def _inside_the_province(self) -> Location:
-        (lat_min, lat_max), (lon_min, lon_max) = PROVINCE_BOUNDS["lat"], PROVINCE_BOUNDS["lon"]
-        if lat_min <= self.lat <= lat_max and lon_min <= self.lon <= lon_max:
-            return self
-        kind = "location_swapped" if lat_min <= self.lon <= lat_max and lon_min <= self.lat <= lon_max else "location_outside"
-        raise pydantic_error(kind, msg("is outside Hà Tĩnh (lat {lat}, lon {lon}; the province lies between {lat_min} and {lat_max} N, "
-                                       "{lon_min} and {lon_max} E)", lat=self.lat, lon=self.lon, lat_min=lat_min, lat_max=lat_max,
-                                       lon_min=lon_min, lon_max=lon_max))
+
+def _inside(axis: str, other: str) -> Callable[[float], float]:
+    """Return a validator keeping one coordinate inside the province (``PROVINCE_BOUNDS``),
+    which names the swap when the number is the other coordinate's."""
+    (low, high), (other_low, other_high) = PROVINCE_BOUNDS[axis], PROVINCE_BOUNDS[other]
+
+    def check(value: float) -> float:
+        if low <= value <= high:
+            return value
+        if other_low <= value <= other_high:
+            raise pydantic_error("location_swapped", msg("is {value}, which is Hà Tĩnh's {other}, not its {axis}", value=value,
+                                                         other=msg("longitude") if other == "lon" else msg("latitude"),
+                                                         axis=msg("longitude") if axis == "lon" else msg("latitude")))
+        raise pydantic_error("location_outside", msg("is {value}, outside Hà Tĩnh, whose {axis} runs from {low} to {high}", value=value,
+                                                     axis=msg("longitude") if axis == "lon" else msg("latitude"), low=low, high=high))
+
+    return check
 
 
-class Positioned(FrontMatter):
-    """Entries that may be put on the map (``location:``)."""
+class Location(Point):
+    """A point inside the province (``PROVINCE_BOUNDS``), where products, producers and
+    crafts are; each coordinate is checked on its own line."""
 
-    location: Location | None = None
+    lat: Annotated[float, AfterValidator(_inside("lat", "lon"))]
+    lon: Annotated[float, AfterValidator(_inside("lon", "lat"))]
 
 
-class Located(Positioned):
-    """Entries that sit in a commune: a current commune and/or a pre-2025 address."""
+class Located(FrontMatter):
+    """Entries that sit in a commune: a current commune and/or a pre-2025 address, and a
+    point on the map inside the province."""
 
     commune: str | None = None
     former_address: FormerAddress | None = None
+    location: Location | None = None
 
 
 class ProductMeta(Publishable, Illustrated, Located):
@@ -680,7 +703,7 @@ class CraftMeta(Publishable, Illustrated, Located):
     summary: str | None = None
 
 
-class FairMeta(Publishable, Illustrated, Positioned):
+class FairMeta(Publishable, Illustrated):
     """Front matter of ``content/fairs/<slug>/index.md``; times are Asia/Ho_Chi_Minh."""
 
     name: Name
@@ -689,6 +712,7 @@ class FairMeta(Publishable, Illustrated, Positioned):
     venue: str | None = None
     city: str | None = None
     commune: str | None = None
+    location: Point | None = None  # a fair may be held outside the province
     organiser: str | None = None
     booths: Annotated[int, Field(ge=0)] | None = None
     producers: TextList = []

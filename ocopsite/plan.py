@@ -16,13 +16,13 @@ import datetime as dt
 import functools
 import hashlib
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from . import models
 from .i18n import OG_LOCALES, Formats, NATIVE_NAMES, _, translations
-from .kinds import KINDS, LANGUAGES, digital_link_path, LIST_SECTIONS, TOP_PAGES, group_slug, prefix, section, section_url, segment, translate_path, url_of
+from .kinds import KINDS, LANGUAGES, digital_link, digital_link_path, LIST_SECTIONS, TOP_PAGES, group_slug, prefix, section, section_url, segment, translate_path, url_of
 from .media import Media
 from .outputs import structured
 from .search import INDEX_DIR, KIND_LABELS
@@ -256,7 +256,7 @@ class Planner:
             data = structured.product(row, self.recognitions_of.get(p.slug, []), view.name, view.summary, self.abs_url(view.url),
                                       card and self.abs_url(card.url), p.producer and self.abs_url(self.views.url(p.producer)),
                                       view.commune.name if view.commune else None, self.site.today, t,
-                                      digital_link=self.abs_url(digital_link_path(row.gtin)) if row.gtin else None)
+                                      digital_link=digital_link(self.config.base_url, row.gtin) if row.gtin else None)
             changed = dt.date.fromisoformat(row.changed) if row.changed else None
             sheet = view.url + segment("sheet", self.lang) + "/"
             yield self.entry(p, "product.html", parent, view.summary, "product", view, [data], group, changed, sheet_url=sheet,
@@ -421,12 +421,19 @@ class Planner:
 
         t, v = self.t, self.views
         title = t(_("Bản đồ"))
-        rows = []
-        for c in self.site.communes:
-            entries = [v.link(n) for n in (*c.products, *c.producers, *c.crafts, *c.fairs)]
-            if entries:
-                rows.append(View(commune=v.link(c), products=v.links(c.products), producers=v.links(c.producers),
-                                 crafts=v.links(c.crafts), fairs=v.links(c.fairs)))
+
+        def keyed(nodes: Iterable[Node]) -> list[View]:  # map.js finds each point's link here, in the page's language
+            return [View(url=(link := v.link(n)).url, name=link.name, lang=link.lang, key=f"{n.kind}/{n.slug}") for n in nodes]
+
+        def row(commune: View | None, products: Iterable, producers: Iterable, crafts: Iterable, fairs: Iterable) -> View:
+            return View(commune=commune, products=keyed(products), producers=keyed(producers), crafts=keyed(crafts), fairs=keyed(fairs))
+
+        site = self.site
+        rows = [row(v.link(c), c.products, c.producers, c.crafts, c.fairs) for c in site.communes
+                if c.products or c.producers or c.crafts or c.fairs]
+        nowhere = [[n for n in nodes if n.commune is None] for nodes in (site.products, site.producers, site.crafts, site.fairs)]
+        if any(nowhere):  # every entry is listed, also those whose commune is not known
+            rows.append(row(None, *nowhere))
         located = sum(1 for rows_ in (self.records.products, self.records.producers, self.records.crafts, self.records.fairs)
                       for r in rows_ if r.lat is not None)
         cfg = self.config.map

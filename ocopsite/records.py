@@ -56,7 +56,10 @@ class RecognitionRow:
 class ProductRow:
     """One OCOP product. ``stars`` are those of the recognition in force (None when none
     is); ``last_stars`` those of the latest recognition, in force or not; ``status`` is
-    ``valid``, ``upcoming``, ``unknown`` or ``expired``; ``price_vnd`` in đồng."""
+    ``valid``, ``upcoming``, ``unknown`` or ``expired``; ``valid_until`` the last day in force
+    (ISO) of the recognition in force, else of the latest dated one (so an expired product
+    says when it lapsed); ``price_vnd`` in đồng. Dates known only to their year count from 1
+    January (``first_day_precision`` says ``year``)."""
 
     id: str
     name: str
@@ -85,6 +88,8 @@ class ProductRow:
     changed: str | None
     #: The first day it was recognised (None when no date is known).
     first_day: str | None
+    #: ``day``, or ``year`` when ``first_day`` stands for a year only (None with no date).
+    first_day_precision: str | None
     sources: tuple[str, ...]
 
 
@@ -228,17 +233,21 @@ def build_records(site: Site, url_of: Any) -> Records:
                 valid_until=_iso(r.last_valid_day) if r.date.precision != "unknown" else None,
                 state=recognition_state(r, today)))
         known = [r.date.year for r in p.recognitions if r.date.precision != "unknown"]
-        days = [r.date.value for r in p.recognitions if r.date.precision != "unknown"]
+        dated_ = [r for r in p.recognitions if r.date.precision != "unknown"]
+        days = [r.date.value for r in dated_]
+        first = min(dated_, key=lambda r: (r.date.value, r.date.precision != "day")) if dated_ else None
+        in_force = p.current or (max(dated_, key=lambda r: (r.date.value, r.stars)) if dated_ else None)
         changed = min(max(days + ([meta.updated] if meta.updated else [])), today) if days or meta.updated else None
         products.append(ProductRow(
             id=p.slug, name=p.name, url=url_of(p), summary=meta.summary, group=meta.group.value if meta.group else None,
             stars=p.current.stars if p.current else None, last_stars=p.badge.stars, status=p.status,
-            valid_until=_iso(p.current.last_valid_day) if p.current else None,
+            valid_until=_iso(in_force.last_valid_day) if in_force else None,
             first_recognised=min(known) if known else None, **_place(p),
             producer=p.producer.slug if p.producer else None, producer_name=p.producer.name if p.producer else None,
             price_vnd=meta.price.amount if meta.price else None, price_unit=meta.price.unit if meta.price else None,
             gtin=getattr(meta, "gtin", None), **_position(meta), recognitions=len(p.recognitions),
-            changed=_iso(changed), first_day=_iso(min(min(days), today)) if days else None, sources=tuple(meta.sources)))
+            changed=_iso(changed), first_day=_iso(min(min(days), today)) if days else None,
+            first_day_precision=first.date.precision if first else None, sources=tuple(meta.sources)))
     producers = [ProducerRow(
         id=p.slug, name=p.name, url=url_of(p), type=p.meta.type.value if p.meta.type else None, **_place(p),
         address=p.meta.address, founded=p.meta.founded, model_cooperative=p.meta.model_cooperative,

@@ -138,7 +138,7 @@ def _line(r: ReportRow, day: Any) -> Msg:
         when = msg("on {date}", date=day(r.recognised)) if r.recognised else msg("date not known")
     decision = r.decision or msg("not known")
     if r.state == "expired":
-        return msg("{product}: {stars}★, recognised {when}, decision: {decision}; lapsed on {until}, {days} days ago", product=r.product,
+        return msg("{product}: {stars}★, recognised {when}, decision: {decision}; last day in force {until}, {days} days ago", product=r.product,
                    stars=r.stars, when=when, decision=decision, until=day(r.valid_until), days=number(-(r.days or 0)))
     if r.state == "expiring":
         return msg("{product}: {stars}★, recognised {when}, decision: {decision}; in force until {until}, {days} days left",

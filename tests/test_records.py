@@ -55,6 +55,10 @@ def test_records_are_flat_rows_with_stable_ids_and_the_current_commune(site: Pat
     assert (ky_phu.commune, ky_phu.former_commune, ky_phu.former_district) == ("Xã Kỳ Anh", "xã Kỳ Phú", "huyện Kỳ Anh")
     assert ky_phu.commune_code and ky_phu.producer == "htx-ky-phu" and ky_phu.price_vnd == 150000 and ky_phu.first_recognised == 2021
     assert products["dau-lac-tuan-cuc"].stars is None and products["dau-lac-tuan-cuc"].status == "expired"
+    lapsed = products["dau-lac-tuan-cuc"]
+    assert (lapsed.valid_until, lapsed.first_day, lapsed.first_day_precision) == ("2022-12-31", "2020-01-01", "year"), \
+        "an expired product says when it lapsed; a year-only date is flagged"
+    assert ky_phu.first_day_precision == "day"
     ids = [r.id for r in records.recognitions if r.product == "nuoc-mam-ky-phu"]
     assert ids == ["nuoc-mam-ky-phu/1", "nuoc-mam-ky-phu/2"], "numbered from the oldest"
     year_only = next(r for r in records.recognitions if r.product == "dau-lac-tuan-cuc")

@@ -9,6 +9,7 @@ import io
 import json
 import re
 import shutil
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from ocopsite.models import check_gtin, gs1_check_digit
 from ocopsite.pipeline import build, check
 
 from .conftest import DATA, SMALL_SITE, TODAY
-from .webcheck import crawl
+from .webcheck import crawl, serve
 
 # Published examples: EAN-8 and EAN-13 from the EAN standard's worked examples (Wikipedia
 # "International Article Number"), a UPC-A (Wikipedia "Universal Product Code"), and the
@@ -69,8 +70,8 @@ def test_published_gtins_pass_and_any_other_last_digit_fails(gtin: str) -> None:
 def test_a_gtin_is_read_as_printed_under_the_barcode() -> None:
     assert check_gtin("4 006381 333931") == "4006381333931"
     assert check_gtin("400-6381-333931") == "4006381333931"
-    for bad in ("4006381333", "40063813339310A", "４００６３８１３３３９３１", "", "12345678901"):
-        with pytest.raises(Exception, match="digits printed under the barcode"):
+    for bad in ("0000000000000", "4006381333", "40063813339310A", "４００６３８１３３３９３１", "", "12345678901"):
+        with pytest.raises(Exception, match="digits printed under the barcode|only zeros"):
             check_gtin(bad)
 
 
@@ -95,7 +96,7 @@ def test_a_product_with_a_gtin_gets_a_digital_link_that_its_qr_code_carries_and_
     root = make(with_front_matter('        gtin: "4006381333931"\n'))
     build(root, TODAY)
     out = root / "output"
-    link = "https://example.org/01/04006381333931/"
+    link = "https://example.org/01/04006381333931"  # GS1 Digital Link URI syntax: no trailing slash
     svg = (out / "san-pham/nuoc-mam-ky-phu/qr.svg").read_text(encoding="utf-8")
     png = Image.open(io.BytesIO(bytes(resvg_py.svg_to_bytes(svg_string=svg))))
     flat = Image.new("RGB", png.size, "white")
@@ -114,6 +115,9 @@ def test_a_product_with_a_gtin_gets_a_digital_link_that_its_qr_code_carries_and_
     flat = Image.new("RGB", png.size, "white")
     flat.paste(png, mask=png.getchannel("A"))
     assert [r.text for r in zxingcpp.read_barcodes(flat)] == ["https://example.org/san-pham/dau-lac-tuan-cuc/"]
+    with serve(out) as origin:  # a static host answers the URI with a redirect to the resolver page
+        with urllib.request.urlopen(origin + "01/04006381333931") as r:
+            assert r.url == origin + "01/04006381333931/" and b"url=/san-pham/nuoc-mam-ky-phu/" in r.read()
     count, broken = crawl(out, "https://example.org/")
     assert broken == [] and count > 50
     assert not (out / "sitemap.xml").read_text(encoding="utf-8").count("/01/"), "the resolver is not a page for search engines"
@@ -122,9 +126,11 @@ def test_a_product_with_a_gtin_gets_a_digital_link_that_its_qr_code_carries_and_
 @pytest.mark.parametrize(("location", "expected"), [
     ("location: {lat: 18.2395, lon: 105.9532}\n", None),
     ('location: "18.2395, 105.9532"\n', None),
-    ("location: {lat: 105.9532, lon: 18.2395}\n", "look swapped"),
+    ("location: {lat: 105.9532, lon: 18.2395}\n", "look swapped: in Hà Tĩnh the latitude is about 18"),
     ("location: {lat: 21.0285, lon: 105.8542}\n", "outside Hà Tĩnh"),  # Hà Nội
-    ("location: {lat: 18,2395, lon: 105.95}\n", "decimal comma"),
+    ("location: {lat: 18,2395, lon: 105.95}\n", "decimal comma (lat: 18,2395, lon: 105.95)"),
+    ('location: "18,2395, 105,95"\n', "decimal commas"),
+    ('location: "105.9532, 18.2395"\n', "Hà Tĩnh's longitude, not its latitude"),
     ("location: {lat: bắc, lon: 105.95}\n", "must be a number"),
     ('location: "18.2395"\n', "one text 'latitude, longitude'"),
     ("location: {lat: 18.2395}\n", "is required"),
@@ -137,6 +143,21 @@ def test_a_location_must_lie_inside_the_province(make, location: str, expected: 
     else:
         assert problems and expected in " ".join(str(p) for p in problems)
         assert all(p.path == KY_PHU and p.line == 2 for p in problems)
+
+
+def test_a_bad_coordinate_is_reported_on_its_own_line(make) -> None:
+    root = make(with_front_matter("        location:\n          lat: 18.2395\n          lon: 10.59\n"))
+    [problem] = problems_of(root, "location")
+    assert (problem.field, problem.line) == ("location.lon", 4) and "outside Hà Tĩnh, whose longitude runs from" in str(problem)
+
+
+def test_a_fair_may_be_held_outside_the_province_but_not_off_the_globe(make) -> None:
+    fair = "content/fairs/le-hoi-cam-2026/index.md"
+    assert fair in SMALL_SITE
+    root = make(with_front_matter("        location: {lat: 21.0285, lon: 105.8542}\n", fair))  # Hà Nội
+    assert problems_of(root, "location") == []
+    root = make(with_front_matter("        location: {lat: 91, lon: 105.8542}\n", fair))
+    assert [p.field for p in problems_of(root, "location")] == ["location.lat"]
 
 
 def test_the_geojson_lists_located_entries_in_lon_lat_order(make) -> None:
@@ -157,6 +178,11 @@ def test_the_geojson_lists_located_entries_in_lon_lat_order(make) -> None:
     assert by_url["https://example.org/san-pham/nuoc-mam-ky-phu/"]["geometry"]["coordinates"] == [105.9532, 18.2395]
     table = (root / "output/ban-do/index.html").read_text(encoding="utf-8")
     assert "Nước mắm Kỳ Phú" in table and "Xã Kỳ Anh" in table, "without JavaScript the map page is a table by commune"
+    listed = set(re.findall(r'data-key="([^"]+)"', table))
+    entries = {f"{kind}/{p.name}" for kind, folder in (("product", "products"), ("producer", "producers"), ("craft", "crafts"), ("fair", "fairs"))
+               for p in (root / "content" / folder).iterdir() if "draft: true" not in (p / "index.md").read_text(encoding="utf-8")}
+    assert listed == entries, "every entry is in the table, also one whose commune is not known"
+    assert {f'{f["properties"]["kind"]}/{f["properties"]["id"]}' for f in geo["features"]} <= listed, "map.js finds each point's link"
 
 
 def test_the_report_command_prints_text_and_csv(small_site: Path, capsys) -> None:

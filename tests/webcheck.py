@@ -49,7 +49,7 @@ class _Links(HTMLParser):
         a = dict(attrs)
         if "id" in a:
             self.ids.add(a["id"])
-        for name in ("href", "src"):
+        for name in ("href", "src", "action"):  # a form's action is where it leads (the search page)
             if a.get(name):
                 self.links.append(a[name])
         if a.get("srcset"):

@@ -10,9 +10,13 @@
   const layer = L.geoJSON(data, {
     pointToLayer: (feature, latlng) => L.circleMarker(latlng, { radius: 7, weight: 2, color: "#12402a", fillColor: "#f2b705", fillOpacity: 0.9 }),
     onEachFeature: (feature, marker) => {
+      // The entry's link in the table below: its name and page in this page's language.
+      const p = feature.properties;
+      const listed = document.querySelector(`a[data-key="${CSS.escape(p.kind + "/" + p.id)}"]`);
       const link = document.createElement("a");
-      link.href = feature.properties.url;
-      link.textContent = feature.properties.name;
+      link.href = listed ? listed.href : p.url;
+      link.textContent = listed ? listed.textContent : p.name;
+      if (listed && listed.lang) link.lang = listed.lang;
       marker.bindPopup(link);
     },
   }).addTo(map);

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..config import ImageSettings
 from ..errors import ContentError, Msg, msg, rel
-from ..kinds import KINDS, digital_link_path, section
+from ..kinds import KINDS, digital_link, section
 from ..models import Image, Photo
 from ..vietnamese import format_date_range, slugify
 from ..parallel import context
@@ -197,7 +197,7 @@ class _Jobs:
         spec = KINDS[node.kind]
         if spec.qr:  # a product with a GTIN: its GS1 Digital Link, which resolves to the page
             gtin = getattr(node.meta, "gtin", None)
-            url = site.config.base_url + (digital_link_path(gtin) if gtin else node.url).lstrip("/")
+            url = digital_link(site.config.base_url, gtin) if gtin else site.config.base_url + node.url.lstrip("/")
             name = f"qr-{_digest(qr.QR_VERSION, url, node.name)}.svg"
             self.qr[(node.kind, node.slug)] = node.url + "qr.svg"
             self.files[node.url.lstrip("/") + "qr.svg"] = name
