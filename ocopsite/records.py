@@ -216,9 +216,8 @@ def _position(meta: Any) -> dict[str, float | None]:
     return dict(lat=location.lat if location else None, lon=location.lon if location else None)
 
 
-def build_records(site: Site, url_of: Any) -> Records:
-    """Return the records of ``site``; ``url_of(node)`` gives each entry's site-relative
-    URL (the default language's)."""
+def _product_rows(site: Site, url_of: Any) -> tuple[list[ProductRow], list[RecognitionRow]]:
+    """Return the product rows and the recognition rows of ``site``."""
     today = site.today
     products, recognitions = [], []
     for p in site.products:
@@ -248,6 +247,14 @@ def build_records(site: Site, url_of: Any) -> Records:
             gtin=getattr(meta, "gtin", None), **_position(meta), recognitions=len(p.recognitions),
             changed=_iso(changed), first_day=_iso(min(min(days), today)) if days else None,
             first_day_precision=first.date.precision if first else None, sources=tuple(meta.sources)))
+    return products, recognitions
+
+
+def build_records(site: Site, url_of: Any) -> Records:
+    """Return the records of ``site``; ``url_of(node)`` gives each entry's site-relative
+    URL (the default language's)."""
+    today = site.today
+    products, recognitions = _product_rows(site, url_of)
     producers = [ProducerRow(
         id=p.slug, name=p.name, url=url_of(p), type=p.meta.type.value if p.meta.type else None, **_place(p),
         address=p.meta.address, founded=p.meta.founded, model_cooperative=p.meta.model_cooperative,

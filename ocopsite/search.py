@@ -95,21 +95,7 @@ def records(site: Site, views: Any, assets: dict[str, str], facts: Any) -> list[
             places += [former.commune or "", former.district or ""]
         words = [text.name, text.summary, text.body, *places]
         if isinstance(node, Product):
-            row = rows[node.slug]
-            group = models.ProductGroup(row.group) if row.group else None
-            theme = row.group or "site"
-            meta["stars"] = str(row.last_stars)  # the recognition in force, else the latest one
-            meta["status"] = row.status
-            filters["stars"] = [t(_("{n} sao")).format(n=row.stars)] if row.stars else []
-            filters["status"] = [t(_("Còn hiệu lực")) if row.stars else t(_("Hết hạn hoặc chưa rõ"))]
-            if group:
-                filters["group"] = [t(group.label)]
-                words.append(t(group.label))
-            if node.producer:
-                words.append(views.text(node.producer).name)
-            words += [views.text(c).name for c in node.crafts]
-            sort["stars"] = str(row.stars or 0)
-            sort["date"] = latest.get(node.slug, "").replace("-", "") or "00000000"
+            theme = _product_facts(node, rows[node.slug], views, latest.get(node.slug, ""), meta, filters, sort, words)
         elif node.kind == "craft":
             words.append(node.meta.craft)
         cover = views.image(views.media.cover(node.photos)) if node.photos else None
@@ -121,6 +107,26 @@ def records(site: Site, views: Any, assets: dict[str, str], facts: Any) -> list[
         out.append(dict(url=views.url(node), content=search_text(*words), language=lang,
                         meta={k: v for k, v in meta.items() if v}, filters={k: v for k, v in filters.items() if v}, sort=sort))
     return out
+
+
+def _product_facts(node: Product, row: Any, views: Any, latest: str, meta: dict, filters: dict, sort: dict, words: list) -> str:
+    """Add a product's facts (from its record ``row``) to its search record's ``meta``,
+    ``filters``, ``sort`` and ``words``; return its pictogram theme (its group)."""
+    t = views.t
+    group = models.ProductGroup(row.group) if row.group else None
+    meta["stars"] = str(row.last_stars)  # the recognition in force, else the latest one
+    meta["status"] = row.status
+    filters["stars"] = [t(_("{n} sao")).format(n=row.stars)] if row.stars else []
+    filters["status"] = [t(_("Còn hiệu lực")) if row.stars else t(_("Hết hạn hoặc chưa rõ"))]
+    if group:
+        filters["group"] = [t(group.label)]
+        words.append(t(group.label))
+    if node.producer:
+        words.append(views.text(node.producer).name)
+    words += [views.text(c).name for c in node.crafts]
+    sort["stars"] = str(row.stars or 0)
+    sort["date"] = latest.replace("-", "") or "00000000"
+    return row.group or "site"
 
 
 def digest(all_records: list[dict[str, Any]]) -> str:
