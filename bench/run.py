@@ -120,13 +120,15 @@ def serve_edit(site: Path, slug: str, saves: int = 3) -> dict:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     # The base URL of the builds above, so the preview's first build finds every page up to date.
-    cmd = [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(site), "--now", NOW, "--port", str(port), "--base-url", "http://127.0.0.1:8000/"]
+    cmd = [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(site), "--now", NOW, "--port", str(port), "--base-url", "http://127.0.0.1:8000/", "--lang", "en"]  # its lines are read below
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     times = []
     try:
         for line in proc.stdout:
             if line.startswith("serving"):
                 break
+        else:
+            raise RuntimeError("the preview server stopped before serving")
         page = site / "output/san-pham" / slug / "index.html"
         for n in range(saves):
             marker = f"Lần lưu thử {n} lúc {time.time():.0f}"

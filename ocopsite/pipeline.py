@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -153,10 +154,47 @@ def check(root: Path, today: dt.date) -> list[ContentError]:
 
 class Session:
     """What a long-running process (the preview server) keeps between its builds: the
-    parsed entries, in memory. Its builds trust ``output/`` to be as it wrote it."""
+    parsed entries, in memory, and the search index. Its builds trust ``output/`` to be as
+    it wrote it.
 
-    def __init__(self) -> None:
+    With ``on_index`` (called from another thread when a new search index is ready), a
+    build whose records changed does not wait for Pagefind: it publishes the last index,
+    and the index of the new records follows in the next build, which ``on_index`` asks
+    for. At national scale Pagefind takes about a minute; the edited page shows at once.
+    """
+
+    def __init__(self, on_index: Callable[[], None] | None = None) -> None:
         self.caches: dict[str, Any] = {}
+        self.on_index = on_index
+        self.index_files: dict[str, str] | None = None  # the index the last build published
+        self.pending: Any = None  # the IndexJob still running for newer records
+
+    def search(self, every: list[dict[str, Any]], root: Path) -> Any:
+        """Return the search index to publish for ``every`` record: the new one when it is
+        cached or ready, else (with ``on_index``) the last one while Pagefind runs."""
+        from .search import IndexJob, Published, digest
+
+        key = digest(every)
+        pending, self.pending = self.pending, None
+        if pending is not None and pending.key == key:
+            if pending.running():
+                self.pending = pending
+                return Published(self.index_files or {})
+            job = pending
+        else:
+            if pending is not None:
+                pending.cancel()  # indexing records that changed again
+            job = IndexJob(every, root, key)
+        if job.running() and self.on_index is not None and self.index_files is not None:
+            self.pending = job
+            threading.Thread(target=self._notify, args=(job,), daemon=True).start()
+            return Published(self.index_files)
+        return _Keep(job, self)
+
+    def _notify(self, job: Any) -> None:
+        job.wait()
+        if self.pending is job and self.on_index is not None:
+            self.on_index()
 
     def cache(self, salt: str) -> Any:
         """Return the in-memory entry cache for this code version and settings."""
@@ -239,7 +277,7 @@ def _build(root: Path, today: dt.date, base_url: str | None, output: Path,
     _fail_on_errors(problems)
     laps.lap("media")
     records = site_records(site)
-    job = search_index(site, media, root, records)  # Pagefind indexes while the pages render
+    job = search_index(site, media, root, records, session)  # Pagefind indexes while the pages render
     laps.lap("records+search (start)")
     meta = {"stamp": stamp, "warnings": problems, "summary": summarise(site), "media": media.made + media.reused}
     try:
@@ -252,6 +290,20 @@ def _build(root: Path, today: dt.date, base_url: str | None, output: Path,
     return BuildResult(site, files, written, problems, meta["summary"], media.made, media.reused, dict(laps))
 
 
+class _Keep:
+    """An ``IndexJob`` whose files, once ready, the session remembers as published."""
+
+    def __init__(self, job: Any, session: Session) -> None:
+        self.job, self.session = job, session
+
+    def files(self) -> dict[str, str]:
+        self.session.index_files = self.job.files()
+        return self.session.index_files
+
+    def cancel(self) -> None:
+        self.job.cancel()
+
+
 def site_records(site: Site) -> Any:
     """Return the site's records (``records.Records``), with URLs in the default language."""
     from .kinds import url_of
@@ -260,16 +312,17 @@ def site_records(site: Site) -> Any:
     return build_records(site, lambda node: url_of(node.kind, node.slug))
 
 
-def search_index(site: Site, media: Any, root: Path, facts: Any = None) -> Any:
+def search_index(site: Site, media: Any, root: Path, facts: Any = None, session: Session | None = None) -> Any:
     """Start the search index of ``site`` (``search.IndexJob``): its records in every
-    language, indexed by Pagefind in the background; ``facts`` are the site's records."""
+    language, indexed by Pagefind in the background; ``facts`` are the site's records. A
+    ``session`` may publish its last index meanwhile (``Session.search``)."""
     from .search import IndexJob, records
     from .views import Views
 
     pictos = {name: published for name, (published, _data) in generated_assets().items()}
     every = [r for lang in site.config.languages
              for r in records(site, Views(media, site.config.base_path, site.today, lang), pictos, facts or site_records(site))]
-    return IndexJob(every, root)
+    return session.search(every, root) if session is not None else IndexJob(every, root)
 
 
 def search_items(files: dict[str, str]) -> dict[str, Any]:

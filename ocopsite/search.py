@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -155,33 +156,52 @@ class IndexJob:
     """The search index of a build, made while the pages render.
 
     Starting it writes one record page per record (flat files: their real URLs are in the
-    ``url`` metadata) and starts Pagefind's command line in the background, unless the cache
-    already holds the index of these records. ``files()`` waits for it and returns the files
-    to publish; ``cancel()`` stops it (a build that fails). The command line rather than the
+    ``url`` metadata) and then starts Pagefind's command line (at a lower CPU priority than
+    the build), both in the background, unless the cache already holds the index of these
+    records. ``files()`` waits for it and returns the files to publish; ``running()`` says
+    whether it is still at work; ``cancel()`` stops it (a build that fails, or records that
+    changed again in the preview). The command line rather than the
     Python API: the API answers record by record about 0.1 s apart (Pagefind issue #976),
     and its writes could still be going on when it returned.
     """
 
-    def __init__(self, all_records: list[dict[str, Any]], root: Path) -> None:
+    def __init__(self, all_records: list[dict[str, Any]], root: Path, key: str | None = None) -> None:
         self.cache = root / CACHE_DIR
-        self.key = digest(all_records)
+        self.key = key or digest(all_records)
         self.folder = self.cache / self.key
         self.made = not self.folder.is_dir()
         self.process: subprocess.Popen | None = None
+        self._started: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._done = False  # the index is in its cache folder
         if self.made:
             self.cache.mkdir(parents=True, exist_ok=True)
             self.work = tempfile.mkdtemp(prefix="tmp-", dir=self.cache)
             self.pages = tempfile.mkdtemp(prefix="tmp-pages-", dir=self.cache)
-            for n, record in enumerate(all_records):
-                with open(os.path.join(self.pages, f"r{n:07d}.html"), "w", encoding="utf-8") as f:
-                    f.write(document(record))
+            # Writing tens of thousands of record pages takes seconds: done beside the rendering too.
+            self._started = threading.Thread(target=self._start, args=(all_records,), daemon=True)
+            self._started.start()
+
+    def _start(self, all_records: list[dict[str, Any]]) -> None:
+        for n, record in enumerate(all_records):
+            if self._stop.is_set():
+                return
+            with open(os.path.join(self.pages, f"r{n:07d}.html"), "w", encoding="utf-8") as f:
+                f.write(document(record))
+        if not self._stop.is_set():  # at a lower priority than the build, whose pages come first
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "pagefind", "--site", self.pages, "--output-path", self.work, "--silent"],
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=_nice if os.name == "posix" else None)
+
+    def _wait_started(self) -> None:
+        if self._started is not None:
+            self._started.join()
+            self._started = None
 
     def files(self) -> dict[str, str]:
         """Wait for the index; return ``{output path: cache file}`` (``pagefind/…``). Older
         cached indexes are removed. Raises ``RuntimeError`` if Pagefind failed."""
+        self._wait_started()
         if self.process is not None:
             out, _ = self.process.communicate()
             shutil.rmtree(self.pages, ignore_errors=True)
@@ -191,7 +211,7 @@ class IndexJob:
                 message = out.decode("utf-8", "replace").strip() or f"exit status {self.process.returncode}"
                 raise RuntimeError(f"Pagefind could not build the search index: {message}")
             os.replace(self.work, self.folder)  # complete or absent: a half-written index is never reused
-            self.process = None
+            self.process, self._done = None, True
         for old in self.cache.iterdir():
             if old.name != self.key:
                 shutil.rmtree(old, ignore_errors=True)
@@ -202,14 +222,52 @@ class IndexJob:
                 files[f"{INDEX_DIR}/{rel}"] = str(path)
         return files
 
+    def running(self) -> bool:
+        """Return whether the record pages are being written or Pagefind is indexing."""
+        started = self._started
+        return (started is not None and started.is_alive()) or (self.process is not None and self.process.poll() is None)
+
+    def wait(self) -> None:
+        """Block until Pagefind has finished (or never started)."""
+        self._wait_started()
+        if (process := self.process) is not None:
+            process.wait()
+
     def cancel(self) -> None:
-        """Stop Pagefind and remove what it wrote (the build failed)."""
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
-            shutil.rmtree(self.pages, ignore_errors=True)
-            shutil.rmtree(self.work, ignore_errors=True)
+        """Stop Pagefind and remove what it wrote (the build failed, or the records changed
+        again); the removal runs in the background."""
+        self._stop.set()
+        self._wait_started()
+        if (process := self.process) is not None:
+            process.kill()
+            process.wait()
+        self.process = None
+        if self.made and not self._done:
+            threading.Thread(target=_remove, args=(self.pages, self.work), daemon=True).start()
 
 
-__all__ = ["INDEX_DIR", "IndexJob", "records", "search_text"]
+def _nice() -> None:
+    os.nice(10)
+
+
+def _remove(*folders: str) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class Published:
+    """An index already on disk (``files``: ``{output path: cache file}``), standing in for
+    an ``IndexJob`` while the new one is made (the preview)."""
+
+    def __init__(self, files: dict[str, str]) -> None:
+        self._files = files
+
+    def files(self) -> dict[str, str]:
+        """Return the files of the index."""
+        return self._files
+
+    def cancel(self) -> None:
+        """Nothing runs: nothing to stop."""
+
+
+__all__ = ["INDEX_DIR", "IndexJob", "Published", "records", "search_text"]
