@@ -53,6 +53,14 @@ def make(write_site):
     return made
 
 
+def decoded(svg: Path) -> list[str]:
+    """Return what a QR code SVG says, read back by a barcode reader (zxing-cpp)."""
+    png = Image.open(io.BytesIO(bytes(resvg_py.svg_to_bytes(svg_string=svg.read_text(encoding="utf-8")))))
+    flat = Image.new("RGB", png.size, "white")
+    flat.paste(png, mask=png.getchannel("A"))
+    return [r.text for r in zxingcpp.read_barcodes(flat)]
+
+
 def problems_of(root: Path, field: str) -> list:
     return [p for p in check(root, TODAY) if p.field.startswith(field)]
 
@@ -97,11 +105,7 @@ def test_a_product_with_a_gtin_gets_a_digital_link_that_its_qr_code_carries_and_
     build(root, TODAY)
     out = root / "output"
     link = "https://example.org/01/04006381333931"  # GS1 Digital Link URI syntax: no trailing slash
-    svg = (out / "san-pham/nuoc-mam-ky-phu/qr.svg").read_text(encoding="utf-8")
-    png = Image.open(io.BytesIO(bytes(resvg_py.svg_to_bytes(svg_string=svg))))
-    flat = Image.new("RGB", png.size, "white")
-    flat.paste(png, mask=png.getchannel("A"))
-    assert [r.text for r in zxingcpp.read_barcodes(flat)] == [link], "the package's QR code is the GS1 Digital Link"
+    assert decoded(out / "san-pham/nuoc-mam-ky-phu/qr.svg") == [link], "the package's QR code is the GS1 Digital Link"
     resolver = (out / "01/04006381333931/index.html").read_text(encoding="utf-8")
     assert 'content="0; url=/san-pham/nuoc-mam-ky-phu/"' in resolver and 'name="robots" content="noindex"' in resolver
     page = (out / "san-pham/nuoc-mam-ky-phu/index.html").read_text(encoding="utf-8")
@@ -110,11 +114,7 @@ def test_a_product_with_a_gtin_gets_a_digital_link_that_its_qr_code_carries_and_
     assert product["gtin13"] == "4006381333931" and product["hasGS1DigitalLink"] == link
     assert 'href="/01/04006381333931/"' in page, "the page shows the GTIN, linked to its Digital Link"
     # a product without a GTIN keeps the plain product URL in its QR code
-    svg = (out / "san-pham/dau-lac-tuan-cuc/qr.svg").read_text(encoding="utf-8")
-    png = Image.open(io.BytesIO(bytes(resvg_py.svg_to_bytes(svg_string=svg))))
-    flat = Image.new("RGB", png.size, "white")
-    flat.paste(png, mask=png.getchannel("A"))
-    assert [r.text for r in zxingcpp.read_barcodes(flat)] == ["https://example.org/san-pham/dau-lac-tuan-cuc/"]
+    assert decoded(out / "san-pham/dau-lac-tuan-cuc/qr.svg") == ["https://example.org/san-pham/dau-lac-tuan-cuc/"]
     with serve(out) as origin:  # a static host answers the URI with a redirect to the resolver page
         with urllib.request.urlopen(origin + "01/04006381333931") as r:
             assert r.url == origin + "01/04006381333931/" and b"url=/san-pham/nuoc-mam-ky-phu/" in r.read()
