@@ -1,7 +1,7 @@
 """National-scale benchmark: a synthetic site of N products, our build against Hugo's.
 
     python bench/run.py --products 16000 [--producers 5000] [--images 0] [--rounds 3]
-                        [--dir /tmp/ocop-bench] [--json bench/results.json] [--no-hugo]
+                        [--dir WORK_FOLDER] [--json bench/results.json] [--no-hugo]
 
 Makes the synthetic site (``bench/synth.py``) in a temporary folder, then measures, each
 round in this order and interleaved with Hugo (when ``hugo`` is on the PATH) on the same
