@@ -453,6 +453,14 @@ def check_gtin(value: Any) -> str:
     return text
 
 
+def not_left_empty(value: Any, choices: type[enum.Enum]) -> Any:
+    """Refuse a choice field written but left empty (as the ``new`` skeleton leaves it: the
+    entry is unfinished), listing the ``choices``; return any other value."""
+    if value is None:
+        raise pydantic_error("empty", msg("is empty; write one of {choices}", choices=", ".join(c.value for c in choices)))
+    return value
+
+
 #: A name or title: not empty, at most ``MAX_NAME_LENGTH`` characters.
 Name = Annotated[str, Field(min_length=1), AfterValidator(check_name_length)]
 
@@ -657,10 +665,7 @@ class ProductMeta(Publishable, Illustrated, Located):
     @field_validator("group", mode="before")
     @classmethod
     def _group_given(cls, value: Any) -> Any:
-        # `group:` written but left empty (as the `new` skeleton leaves it) is unfinished.
-        if value is None:
-            raise pydantic_error("empty", msg("is empty; write one of {choices}", choices=", ".join(g.value for g in ProductGroup)))
-        return value
+        return not_left_empty(value, ProductGroup)
 
 
 class ProducerMeta(Publishable, Illustrated, Located):
@@ -678,10 +683,7 @@ class ProducerMeta(Publishable, Illustrated, Located):
     @field_validator("type", mode="before")
     @classmethod
     def _type_given(cls, value: Any) -> Any:
-        # `type:` written but left empty (as the `new` skeleton leaves it) is unfinished.
-        if value is None:
-            raise pydantic_error("empty", msg("is empty; write one of {choices}", choices=", ".join(t.value for t in ProducerType)))
-        return value
+        return not_left_empty(value, ProducerType)
 
 
 class CommuneMeta(Sourced, Illustrated):

@@ -379,13 +379,12 @@ class Planner:
             groups=bar_chart(t(_("Sản phẩm còn hiệu lực theo nhóm")), ", ".join(f"{l}: {v}" for l, v in groups), groups),
             years=bar_chart(t(_("Số lần công nhận theo năm")), ", ".join(f"{l}: {v}" for l, v in years), years),
         )
-        communes = [View(url=url_of("commune", next(c.slug for c in self.site.communes if c.commune.code == code), self.lang),
-                         name=self.views.commune_name(next(c.commune for c in self.site.communes if c.commune.code == code)), count=n)
+        by_code = {c.commune.code: c for c in self.site.communes}
+        communes = [View(url=url_of("commune", by_code[code].slug, self.lang), name=self.views.commune_name(by_code[code].commune), count=n)
                     for code, _name, n in stats.by_commune]
-        english = {(t.year, t.metric, t.min_stars, t.value): t.title_en for t in self.config.targets}
         targets = []
-        for r in stats.targets:
-            own = english.get((r.year, r.metric, r.min_stars, r.value)) if self.lang != LANGUAGES[0] else None
+        for r, target in zip(stats.targets, self.config.targets):  # statistics keeps the config's order
+            own = target.title_en if self.lang != LANGUAGES[0] else None
             targets.append(View(year=r.year, title=own or r.title, lang=None if own or self.lang == LANGUAGES[0] else LANGUAGES[0],
                                 value=r.value, actual=r.actual, state=r.state, source=r.source, source_url=r.source_url))
         return self.spec(self.top_url("stats"), "stats.html", title,
@@ -405,14 +404,18 @@ class Planner:
         labels = {"products": t(_("Sản phẩm")), "producers": t(_("Chủ thể OCOP")), "crafts": t(_("Làng nghề")), "fairs": t(_("Hội chợ, lễ hội"))}
         files += [View(name=f"{name}.json", url=f"{folder}{name}.json", schema=f"{folder}{name}.schema.json",
                        rows=len(getattr(self.records, name)), what=labels[name]) for name in TABLES]
-        located = sum(1 for rows in (self.records.products, self.records.producers, self.records.crafts, self.records.fairs)
-                      for r in rows if r.lat is not None)
-        files.append(View(name=GEOJSON, url=folder + GEOJSON, schema=None, rows=located, what=t(_("Vị trí các mục có tọa độ (GeoJSON)"))))
+        files.append(View(name=GEOJSON, url=folder + GEOJSON, schema=None, rows=self.located, what=t(_("Vị trí các mục có tọa độ (GeoJSON)"))))
         licence = self.config.data_licence.model_dump() if self.config.data_licence else None
         return self.spec(self.top_url("data"), "data.html", title,
                          t(_("Tải danh sách sản phẩm, chủ thể, làng nghề và hội chợ OCOP dưới dạng CSV, JSON và GeoJSON.")),
                          [self.home, crumb(title)], "data", menu="stats", files=files, licence=licence, today=self.site.today,
                          stats_url=self.top_url("stats"), map_url=self.top_url("map"))
+
+    @functools.cached_property
+    def located(self) -> int:
+        """Return how many entries have coordinates (the points of ``map.geojson``)."""
+        return sum(1 for rows in (self.records.products, self.records.producers, self.records.crafts, self.records.fairs)
+                   for r in rows if r.lat is not None)
 
     def map_page(self) -> PageSpec:
         """Return the map page: the entries with coordinates on a Leaflet map (tiles only
@@ -434,11 +437,9 @@ class Planner:
         nowhere = [[n for n in nodes if n.commune is None] for nodes in (site.products, site.producers, site.crafts, site.fairs)]
         if any(nowhere):  # every entry is listed, also those whose commune is not known
             rows.append(row(None, *nowhere))
-        located = sum(1 for rows_ in (self.records.products, self.records.producers, self.records.crafts, self.records.fairs)
-                      for r in rows_ if r.lat is not None)
         cfg = self.config.map
         return self.spec(self.top_url("map"), "map.html", title, t(_("Sản phẩm, chủ thể, làng nghề và hội chợ OCOP theo xã, phường.")),
-                         [self.home, crumb(title)], "map", menu="stats", rows=rows, located=located,
+                         [self.home, crumb(title)], "map", menu="stats", rows=rows, located=self.located,
                          image_host=cfg.tiles.split("/")[2] if cfg.tiles else None,
                          geojson=f"/{segment('data', LANGUAGES[0])}/{GEOJSON}", tiles=cfg.tiles, attribution=cfg.attribution)
 

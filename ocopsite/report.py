@@ -95,14 +95,6 @@ def as_csv(rows: list[ReportRow]) -> str:
     return buffer.getvalue()
 
 
-#: The heading of each part of the text report.
-_HEADINGS = {
-    "expired": lambda n, by: msgn("Expired: {n} product", "Expired: {n} products", n),
-    "expiring": lambda n, by: msgn("Expiring by {date}: {n} product", "Expiring by {date}: {n} products", n, date=by),
-    "unknown": lambda n, by: msgn("Recognition date not known: {n} product", "Recognition date not known: {n} products", n),
-}
-
-
 def as_text(rows: list[ReportRow], today: dt.date, months: int, tr: gettext.NullTranslations, locale: str) -> str:
     """Return the report for reading: a part per state, products grouped by commune, then
     producer, with dates as ``14/10/2027``."""
@@ -116,7 +108,7 @@ def as_text(rows: list[ReportRow], today: dt.date, months: int, tr: gettext.Null
                date=day(today.isoformat())).localized(tr)]
     for state in ("expired", "expiring", "unknown"):
         part = [r for r in rows if r.state == state]
-        out += ["", _HEADINGS[state](len(part), by).localized(tr)]
+        out += ["", _heading(state, len(part), by).localized(tr)]
         if not part:
             out.append("  " + msg("none").localized(tr))
         commune = producer = None
@@ -129,6 +121,14 @@ def as_text(rows: list[ReportRow], today: dt.date, months: int, tr: gettext.Null
                 out.append("    " + (r.producer or msg("(producer not known)").localized(tr)))
             out.append("      " + _line(r, day).localized(tr))
     return "\n".join(out) + "\n"
+
+
+def _heading(state: str, n: int, by: str) -> Msg:
+    if state == "expired":
+        return msgn("Expired: {n} product", "Expired: {n} products", n)
+    if state == "expiring":
+        return msgn("Expiring by {date}: {n} product", "Expiring by {date}: {n} products", n, date=by)
+    return msgn("Recognition date not known: {n} product", "Recognition date not known: {n} products", n)
 
 
 def _line(r: ReportRow, day: Any) -> Msg:
