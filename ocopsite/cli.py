@@ -72,6 +72,9 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
         p.add_argument("--now", help="build as of this date (2026-11-30 or 30/11/2026); default SOURCE_DATE_EPOCH or today")
         if name in ("build", "serve"):
             p.add_argument("--base-url", help="override base_url of site_config.yaml")
+        if name == "build":
+            p.add_argument("--full-search", action="store_true",
+                           help="make the search index's base again instead of adding a delta to the last one")
         if name == "check":
             p.add_argument("--strict", action="store_true", help="treat warnings as errors (CI)")
             p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
@@ -132,7 +135,7 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         return _expiry_report(root, today, args.months, args.format, tr)
     started = time.perf_counter()
     try:
-        result = build(root, today, args.base_url, progress=_progress_bar())
+        result = build(root, today, args.base_url, progress=_progress_bar(), full_search=args.full_search)
     except BuildError as exc:
         # warnings first, errors last: the errors are what the editor sees above the prompt
         for p in sorted(exc.problems, key=lambda p: (p.is_error, p)):

@@ -6,7 +6,6 @@ import datetime as dt
 import gc
 import hashlib
 import os
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -20,6 +19,7 @@ from .config import SiteConfig, load_config
 from .errors import BuildError, ContentError, msg
 from .models import TIMEZONE, parse_date
 from .site import Site
+from .vietnamese import sort_key
 
 
 @dataclass
@@ -154,47 +154,10 @@ def check(root: Path, today: dt.date) -> list[ContentError]:
 
 class Session:
     """What a long-running process (the preview server) keeps between its builds: the
-    parsed entries, in memory, and the search index. Its builds trust ``output/`` to be as
-    it wrote it.
+    parsed entries, in memory. Its builds trust ``output/`` to be as it wrote it."""
 
-    With ``on_index`` (called from another thread when a new search index is ready), a
-    build whose records changed does not wait for Pagefind: it publishes the last index,
-    and the index of the new records follows in the next build, which ``on_index`` asks
-    for. At national scale Pagefind takes about a minute; the edited page shows at once.
-    """
-
-    def __init__(self, on_index: Callable[[], None] | None = None) -> None:
+    def __init__(self) -> None:
         self.caches: dict[str, Any] = {}
-        self.on_index = on_index
-        self.index_files: dict[str, str] | None = None  # the index the last build published
-        self.pending: Any = None  # the IndexJob still running for newer records
-
-    def search(self, every: list[dict[str, Any]], root: Path) -> Any:
-        """Return the search index to publish for ``every`` record: the new one when it is
-        cached or ready, else (with ``on_index``) the last one while Pagefind runs."""
-        from .search import IndexJob, Published, digest
-
-        key = digest(every)
-        pending, self.pending = self.pending, None
-        if pending is not None and pending.key == key:
-            if pending.running():
-                self.pending = pending
-                return Published(self.index_files or {})
-            job = pending
-        else:
-            if pending is not None:
-                pending.cancel()  # indexing records that changed again
-            job = IndexJob(every, root, key)
-        if job.running() and self.on_index is not None and self.index_files is not None:
-            self.pending = job
-            threading.Thread(target=self._notify, args=(job,), daemon=True).start()
-            return Published(self.index_files)
-        return _Keep(job, self)
-
-    def _notify(self, job: Any) -> None:
-        job.wait()
-        if self.pending is job and self.on_index is not None:
-            self.on_index()
 
     def cache(self, salt: str) -> Any:
         """Return the in-memory entry cache for this code version and settings."""
@@ -214,6 +177,7 @@ def build(
     lock_wait: float = 60.0,
     workers: int | None = None,
     session: Session | None = None,
+    full_search: bool = False,
 ) -> BuildResult:
     """Build the site of the project at ``root`` into ``output`` (default ``root/output``).
 
@@ -221,13 +185,14 @@ def build(
     build of a project runs at a time: a second one waits for the lock (``lock_wait``
     seconds at most). ``workers`` caps the processes used (default: one per core); the
     output is the same whatever it is. A ``session`` keeps parsed entries in memory from
-    one build to the next (the preview server).
+    one build to the next (the preview server). ``full_search`` makes the search index's
+    base again instead of a delta over the last one (see ``search``).
     """
     from .writer import build_lock
 
     root = root.resolve()
     with build_lock(root, lock_wait), _gc_paused():
-        return _build(root, today, base_url, output or root / "output", progress, workers, session)
+        return _build(root, today, base_url, output or root / "output", progress, workers, session, full_search)
 
 
 @contextmanager
@@ -257,14 +222,15 @@ class _Laps(dict):
 
 
 def _build(root: Path, today: dt.date, base_url: str | None, output: Path,
-           progress: Callable[[int, int], None] | None, workers: int | None, session: Session | None) -> BuildResult:
+           progress: Callable[[int, int], None] | None, workers: int | None, session: Session | None,
+           full_search: bool = False) -> BuildResult:
     from .media import inspect_photos, prune, run_media
     from .plan import plan
 
     from .writer import up_to_date
 
     laps = _Laps()
-    stamp = None if session else inputs_stamp(root, today, base_url)
+    stamp = None if session or full_search else inputs_stamp(root, today, base_url)
     if stamp and (done := up_to_date(output, root, stamp)) is not None:  # nothing to read, plan or write
         laps.lap("stamp")
         return BuildResult(None, done["files"], 0, done["warnings"], done["summary"], 0, done["media"], dict(laps))
@@ -277,31 +243,17 @@ def _build(root: Path, today: dt.date, base_url: str | None, output: Path,
     _fail_on_errors(problems)
     laps.lap("media")
     records = site_records(site)
-    job = search_index(site, media, root, records, session)  # Pagefind indexes while the pages render
+    search = SearchOutputs(site, media, root, full_search)  # Pagefind indexes while the pages render
     laps.lap("records+search (start)")
     meta = {"stamp": stamp, "warnings": problems, "summary": summarise(site), "media": media.made + media.reused}
     try:
         files, written = write_site(site, media, plan(site, media, records), root, output, workers, trust=session is not None,
-                                    meta=meta, extra=lambda: search_items(job.files()), records=records)
+                                    meta=meta, extra=search.items, records=records)
     finally:
-        job.cancel()
+        search.cancel()
     prune(root, media)
     laps.lap("plan+render+write")
     return BuildResult(site, files, written, problems, meta["summary"], media.made, media.reused, dict(laps))
-
-
-class _Keep:
-    """An ``IndexJob`` whose files, once ready, the session remembers as published."""
-
-    def __init__(self, job: Any, session: Session) -> None:
-        self.job, self.session = job, session
-
-    def files(self) -> dict[str, str]:
-        self.session.index_files = self.job.files()
-        return self.session.index_files
-
-    def cancel(self) -> None:
-        self.job.cancel()
 
 
 def site_records(site: Site) -> Any:
@@ -312,30 +264,53 @@ def site_records(site: Site) -> Any:
     return build_records(site, lambda node: url_of(node.kind, node.slug))
 
 
-def search_index(site: Site, media: Any, root: Path, facts: Any = None, session: Session | None = None) -> Any:
-    """Start the search index of ``site`` (``search.IndexJob``): its records in every
-    language, indexed by Pagefind in the background; ``facts`` are the site's records. A
-    ``session`` may publish its last index meanwhile (``Session.search``)."""
-    from .search import IndexJob, records
-    from .views import Views
+class SearchOutputs:
+    """The search files of a build (``search``): each language's records and catalogue
+    rows, and the index job Pagefind runs meanwhile; ``items()`` waits for it and returns
+    the catalogues and bundles as writer items."""
 
-    pictos = {name: published for name, (published, _data) in generated_assets().items()}
-    every = [r for lang in site.config.languages
-             for r in records(site, Views(media, site.config.base_path, site.today, lang), pictos, facts or site_records(site))]
-    return session.search(every, root) if session is not None else IndexJob(every, root)
+    def __init__(self, site: Site, media: Any, root: Path, full: bool = False) -> None:
+        from .search import Indexer, Record, catalogue_row, record_key, record_words
+        from .views import Views
 
+        self.site = site
+        self.rows: dict[str, list[list]] = {}
+        self.keys: dict[str, list[str]] = {}
+        records: dict[str, dict[str, Record]] = {}
+        for lang in site.config.languages:
+            views = Views(media, site.config.base_path, site.today, lang)
+            nodes = sorted(site.nodes(), key=lambda n: (sort_key(views.text(n).name), n.kind, n.slug))
+            self.keys[lang] = [record_key(n) for n in nodes]
+            self.rows[lang] = [catalogue_row(n, views) for n in nodes]
+            records[lang] = {record_key(n): Record(record_key(n), lang, *record_words(n, views)) for n in nodes}
+        self.job = Indexer(root).plan(records, full)
 
-def search_items(files: dict[str, str]) -> dict[str, Any]:
-    """Return the search index's files as writer items, linked from the cache: a new index
-    run writes new files, so their stat tells them apart."""
-    from .writer import Item
+    def items(self) -> dict[str, Any]:
+        """Return ``{output path: writer item}`` of the catalogues and the index's bundles
+        (linked from the cache: a new Pagefind run writes new files, so their stat tells
+        them apart). Raises ``search.SearchIndexError`` if Pagefind failed."""
+        from .i18n import translations
+        from .search import CATALOGUE, INDEX_DIR, catalogue, facet_labels, live_hashes
+        from .writer import Item
 
-    items = {}
-    for path, source in files.items():
-        st = os.stat(source)
-        items[path] = Item(hashlib.blake2b(f"{source}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode(), digest_size=16).digest(),
-                           source=source)
-    return items
+        state = self.job.result()
+        base = self.site.config.base_path.rstrip("/")
+        pictos = {name.split("/")[-1].rsplit(".", 1)[0]: f"{base}/assets/{published}"
+                  for name, (published, _data) in generated_assets().items() if name.startswith("img/picto/")}
+        items = {}
+        for lang, rows in self.rows.items():
+            bundles = [f"{b.folder}/" for b in state.bundles(lang)]
+            data = catalogue(rows, live_hashes(state, lang), self.keys[lang], bundles, facet_labels(translations(lang).gettext), pictos)
+            items[f"{INDEX_DIR}/{lang}/{CATALOGUE}"] = Item(hashlib.blake2b(data, digest_size=16).digest(), data=data)
+        for path, source in self.job.files().items():
+            st = os.stat(source)
+            items[path] = Item(hashlib.blake2b(f"{source}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode(), digest_size=16).digest(),
+                               source=source)
+        return items
+
+    def cancel(self) -> None:
+        """Stop the index job if it still runs (the build failed)."""
+        self.job.cancel()
 
 
 def write_site(site: Site, media: Any, pages: Iterable[Any], root: Path, output: Path,

@@ -25,7 +25,7 @@ from .i18n import OG_LOCALES, Formats, NATIVE_NAMES, _, translations
 from .kinds import KINDS, LANGUAGES, digital_link, digital_link_path, LIST_SECTIONS, TOP_PAGES, group_slug, prefix, section, section_url, segment, translate_path, url_of
 from .media import Media
 from .outputs import structured
-from .search import INDEX_DIR, KIND_LABELS
+from .search import CATALOGUE, INDEX_DIR
 from .site import Node, Site
 from .views import View, Views
 
@@ -182,7 +182,7 @@ class Planner:
         products_url = section_url("product", lang)
         parent = [crumb(t(_("Sản phẩm OCOP")), products_url)]
         expired_count = len(site.expired_products)
-        valid, lapsed = {"status": t(_("Còn hiệu lực"))}, {"status": t(_("Hết hạn hoặc chưa rõ"))}
+        valid, lapsed = {"status": "valid"}, {"status": "lapsed"}
         yield from self.listing(products_url, t(_("Sản phẩm OCOP")), site.current_products, [],
                                 t(_("Tất cả sản phẩm OCOP còn hiệu lực của tỉnh.")), valid, filter="all", expired_count=expired_count)
         yield from self.listing(f"{products_url}{segment('expired', lang)}/", t(_("Sản phẩm đã hết hạn công nhận")), site.expired_products, parent,
@@ -192,14 +192,14 @@ class Planner:
             if not items:  # no page, and no chip, for an empty choice
                 continue
             yield from self.listing(section_url("stars", lang) + f"{n}/", t(_("Sản phẩm OCOP {n} sao")).format(n=n), items, parent,
-                                    t(_("Các sản phẩm OCOP {n} sao còn hiệu lực.")).format(n=n), valid | {"stars": t(_("{n} sao")).format(n=n)},
+                                    t(_("Các sản phẩm OCOP {n} sao còn hiệu lực.")).format(n=n), valid | {"stars": str(n)},
                                     filter=f"stars-{n}", expired_count=expired_count)
         for group, items in site.products_by_group().items():
             if not items:
                 continue
             label = t(group.label)
             yield from self.listing(self.group_url(group), label, items, parent,
-                                    t(_("Sản phẩm OCOP nhóm {group}.")).format(group=label), valid | {"group": label},
+                                    t(_("Sản phẩm OCOP nhóm {group}.")).format(group=label), valid | {"group": group.value},
                                     filter=f"group-{group.slug}", expired_count=expired_count)
 
     def listing(self, base: str, title: str, items: list, parents: list[dict], description: str, preset: dict[str, str],
@@ -207,7 +207,7 @@ class Planner:
         """Yield the pages of one list; page 1 is at ``base``, page n at ``base/trang/n/``
         (``page/n/`` in English). An empty list is one page that says so. Page 1 also
         carries the combined filters (``preset``: the facet values this list stands for),
-        which the search script runs over the index."""
+        which the search script runs over the search catalogue."""
         size = self.config.page_size
         count = max(1, math.ceil(len(items) / size))
         step = segment("page", self.lang)
@@ -219,9 +219,9 @@ class Planner:
             pager = View(items=self.views.cards(items[(n - 1) * size : n * size]), number=n, count=count, total=len(items),
                          prev_url=url_for(n - 1) if n > 1 else None, next_url=url_for(n + 1) if n < count else None)
             page_title = self.t(_("{title} — trang {n}")).format(title=title, n=n) if n > 1 else title
-            browse = View(index=f"/{INDEX_DIR}/pagefind.js", fixed={"kind": self.t(KIND_LABELS["product"])}, preset=preset) if n == 1 else None
+            browse = View(catalogue=self.catalogue_url, fixed={"kind": "product"}, preset=preset) if n == 1 else None
             yield self.spec(url_for(n), "products.html", page_title, description, [self.home, *parents, crumb(title)], "list",
-                            menu="product", search=n == 1, pager=pager, heading=title, chips=chips, browse=browse, **data)
+                            menu="product", pager=pager, heading=title, chips=chips, browse=browse, **data)
 
     def _filter_chips(self) -> list[View]:
         if self._chips is None:
@@ -356,7 +356,12 @@ class Planner:
             ("producer", t(_("Chủ thể OCOP"))), ("commune", t(_("Xã, phường"))), ("craft", t(_("Làng nghề"))), ("fair", t(_("Hội chợ, lễ hội"))))]
         return self.spec(url, "search.html", title, t(_("Tìm sản phẩm OCOP, chủ thể, xã phường, làng nghề và hội chợ của tỉnh.")),
                          [self.home, crumb(title)], "search", menu="search", search=True, lists=lists, browse=browse,
-                         index=f"/{INDEX_DIR}/pagefind.js")
+                         catalogue=self.catalogue_url)
+
+    @property
+    def catalogue_url(self) -> str:
+        """Return the URL of this language's search catalogue (``search.catalogue``)."""
+        return f"/{INDEX_DIR}/{self.lang}/{CATALOGUE}"
 
     def top_url(self, name: str) -> str:
         """Return the URL of one of the site's own top pages in this language (``stats`` →

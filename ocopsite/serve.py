@@ -182,8 +182,7 @@ class Changes:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.version = 0  # every change, and every poke
-        self.sources = 0  # changes of source files only
+        self.version = 0  # every change of a source file
         self.last = 0.0
         self.cond = threading.Condition()
 
@@ -195,16 +194,8 @@ class Changes:
         if any(p and _is_source(self.root, os.fsdecode(p)) for p in paths):
             with self.cond:
                 self.version += 1
-                self.sources += 1
                 self.last = time.monotonic()
                 self.cond.notify_all()
-
-    def poke(self) -> None:
-        """Ask for a rebuild though no source changed (the search index is ready): browsers
-        are not reloaded after it."""
-        with self.cond:
-            self.version += 1
-            self.cond.notify_all()
 
     def wait_for_change(self, seen: int) -> int:
         """Block until the counter passes ``seen``; return it."""
@@ -236,9 +227,8 @@ class Rebuilder:
 
         self.root, self.today, self.base_url, self.state = root, today, base_url, state
         self.changes, self.on_done = changes, on_done
-        self.session = Session(on_index=changes.poke if changes else None)  # edits show before the search index follows
+        self.session = Session()
         self.builds = 0
-        self._reloaded: int | None = None  # the count of source changes the browsers last reloaded for
         self.last_seconds = 0.0
         self._running = threading.Lock()
 
@@ -263,17 +253,14 @@ class Rebuilder:
         with self._running:
             while True:
                 sources = self.wait_quiet() if self.builds else self._mark()
-                edited = self.changes.sources if self.changes else None
-                only_index = self.builds > 0 and edited is not None and edited == self._reloaded
                 self.builds += 1
-                self._build_once(only_index)
-                if self.on_done and not only_index:  # a new search index alone is no reason to reload the page
-                    self._reloaded = edited
+                self._build_once()
+                if self.on_done:  # the pages are written: browsers reload
                     self.on_done()
                 if self._mark() == sources:
                     return
 
-    def _build_once(self, only_index: bool = False) -> None:
+    def _build_once(self) -> None:
         from .pipeline import build, resolve_today
 
         started = time.perf_counter()
@@ -289,9 +276,6 @@ class Rebuilder:
         else:
             self._record(result.warnings, None)
             self.last_seconds = time.perf_counter() - started
-            if only_index:
-                print(translate(msg("search index updated in {seconds} s", seconds=f"{self.last_seconds:.2f}")), flush=True)
-                return
             print(translate(msgn("rebuilt in {seconds} s: {n} file written; {summary}", "rebuilt in {seconds} s: {n} files written; {summary}",
                                  result.written, seconds=f"{self.last_seconds:.2f}", summary=summary_line(result.warnings))), flush=True)
 

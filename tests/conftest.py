@@ -37,24 +37,43 @@ def english_messages(monkeypatch) -> None:
     use_language(None)
 
 
-def tree(folder: Path) -> dict[str, str]:
-    """Return {relative path: sha256} of every file under ``folder``, except the search
-    index files whose bytes Pagefind does not keep stable between runs (``search.UNSTABLE``:
-    they count by number, under one key)."""
-    from ocopsite.search import UNSTABLE
+def tree(folder: Path, search: str = "bytes") -> dict[str, str]:
+    """Return {relative path: sha256} of every file under ``folder``.
+
+    With ``search="live"``, the search index is compared by what it holds rather than by
+    its bytes (an incremental build's index is a base plus a delta, a clean build's a base
+    alone): each catalogue without its bundle list and page hashes, and, for each language,
+    the live records (key and digest) of the project's index state beside ``folder``.
+    """
+    import json
 
     out: dict[str, str] = {}
-    unstable = 0
     for p in sorted(folder.rglob("*")):
-        if p.is_file():
-            rel = p.relative_to(folder).as_posix()
-            if UNSTABLE.match(rel):
-                unstable += 1
-            else:
-                out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
-    if unstable:
-        out["pagefind/(filters, metadata, entry: not byte-stable)"] = str(unstable)
+        if not p.is_file():
+            continue
+        rel = p.relative_to(folder).as_posix()
+        if search == "live" and rel.startswith("pagefind/"):
+            if rel.endswith("/catalogue.json"):
+                data = json.loads(p.read_bytes())
+                data["bundles"] = []
+                data["rows"] = [row[:-1] for row in data["rows"]]
+                out[rel] = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+            continue
+        out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+    if search == "live":
+        out["(live search records)"] = live_records(folder.parent)
     return out
+
+
+def live_records(root: Path) -> str:
+    """Return a hash of every language's live search records (key → digest) in the index
+    state of the project at ``root``."""
+    from ocopsite.search import Indexer
+
+    state = Indexer(root).state
+    assert state is not None, "the project has an index state"
+    live = {lang: sorted((k, d) for k, (d, _h) in records.items()) for lang, records in state.live.items()}
+    return hashlib.sha256(repr(sorted(live.items())).encode()).hexdigest()
 
 
 #: A small valid site covering every page kind and the model rules.

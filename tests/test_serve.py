@@ -3,6 +3,7 @@ real ``build.py serve`` process driven over HTTP."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -81,40 +82,29 @@ def test_failed_rebuild_shows_the_errors_instead_of_a_stale_page(app: PreviewApp
     assert call(app, "/san-pham/")[0] == "200 OK"
 
 
-def test_an_edit_shows_at_once_and_the_search_index_follows(small_site: Path, monkeypatch) -> None:
-    from ocopsite.pipeline import Session
-    from ocopsite.search import IndexJob
-    from ocopsite.serve import Changes
-
-    changes = Changes(small_site)
-    rebuild = Rebuilder(small_site, TODAY, "http://127.0.0.1:8000/", PreviewState(), changes)
+def test_an_edit_is_published_with_its_search_record_in_a_delta(small_site: Path) -> None:
+    rebuild = Rebuilder(small_site, TODAY, "http://127.0.0.1:8000/", PreviewState())
     rebuild()
     out = small_site / "output"
-    entry = (out / "pagefind/pagefind-entry.json").read_bytes()
-    session = rebuild.session
-    assert session.index_files and session.pending is None, "the first build waits for its index"
-    # Hold Pagefind "running" (as it is for a minute at national scale) until released.
-    released = threading.Event()
-    running, notify = IndexJob.running, Session._notify
-    monkeypatch.setattr(IndexJob, "running", lambda job: not released.is_set() or running(job))
-    monkeypatch.setattr(Session, "_notify", lambda self, job: (released.wait(), notify(self, job)))
+
+    def catalogue() -> dict:
+        return json.loads((out / "pagefind/vi/catalogue.json").read_text(encoding="utf-8"))
+
+    before = catalogue()
+    hashes = {r[1]: r[-1] for r in before["rows"]}
+    assert len(before["bundles"]) == 1, "the first build makes a base and no delta"
     page = small_site / "content/products/nuoc-mam-ky-phu/index.md"
     page.write_text(page.read_text(encoding="utf-8").replace("Câu chuyện", "Chuyện làng chài Kỳ Phú"), encoding="utf-8")
-    seen = changes.version
     rebuild._build_once()
-    assert "Chuyện làng chài Kỳ Phú" in (out / "san-pham/nuoc-mam-ky-phu/index.html").read_text(encoding="utf-8"), "the page shows at once"
-    assert session.pending is not None and (out / "pagefind/pagefind-entry.json").read_bytes() == entry, "the last index stays meanwhile"
-    key = session.pending.key
-    released.set()
-    deadline = time.monotonic() + 60
-    while changes.version == seen and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert changes.version > seen, "the finished index asks for a rebuild"
-    rebuild._build_once()
-    assert session.pending is None
-    assert all(f"/{key}/" in source for source in session.index_files.values()), "the new records' index is published"
-    published = sorted(p.relative_to(out).as_posix() for p in (out / "pagefind").rglob("*") if p.is_file())
-    assert published == sorted(session.index_files)
+    assert "Chuyện làng chài Kỳ Phú" in (out / "san-pham/nuoc-mam-ky-phu/index.html").read_text(encoding="utf-8")
+    after = catalogue()
+    assert after["bundles"][0] == before["bundles"][0] and len(after["bundles"]) == 2, "the base stays; a delta holds the edit"
+    changed = {url for url, h in ((r[1], r[-1]) for r in after["rows"]) if hashes[url] != h}
+    assert changed == {"/san-pham/nuoc-mam-ky-phu/"}, "only the edited entry's record is new"
+    delta = out / "pagefind/vi" / after["bundles"][1]
+    assert (delta / "pagefind-entry.json").is_file() and not (delta / "pagefind.js").exists(), "the delta is merged, not loaded alone"
+    published = {p.relative_to(out / "pagefind/vi").as_posix().split("/")[0] for p in (out / "pagefind/vi").iterdir()}
+    assert published == {"catalogue.json", *(b.rstrip("/") for b in after["bundles"])}, "no old bundle stays published"
 
 
 def test_a_burst_of_saves_is_one_rebuild(small_site: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -64,9 +65,9 @@ def test_gate_catalogue_filters_combine_and_never_lead_to_nothing(browser, shipp
     expected = sorted(p.name for p in food if p.commune.code == commune.code)
     problems, page = visit(browser, served + "san-pham/")
     wait_for_results(page, 3000)  # the facets fill in once the index is loaded
-    page.select_option("#f-group", "Thực phẩm")
+    page.select_option("#f-group", "food")
     wait_for_results(page)
-    page.select_option("#f-commune", views.commune_name(commune))
+    page.select_option("#f-commune", commune.slug)
     titles = wait_for_results(page)
     options = page.eval_on_selector_all("#f-stars option, #f-group option, #f-commune option",
                                         "os => os.map(o => [o.value, o.textContent, o.disabled])")
@@ -125,3 +126,60 @@ def test_gate_search_negative_control(browser, shipped: Path, tmp_path: Path) ->
         page.context.close()
     assert titles == [] and "Không tải được" in status
     assert any("404" in p or "failed" in p for p in problems), problems
+
+
+#: Queries whose results a clean build and an incremental one (base + delta) must share.
+SAME_RESULTS = [
+    ("tim-kiem/", "nuoc mam"), ("tim-kiem/", "cu do"), ("tim-kiem/", "mat ong"), ("tim-kiem/", "Ky Phu"),
+    ("tim-kiem/", "lang chai Quynh Vien"), ("tim-kiem/", "huou"), ("tim-kiem/", "Duc Tho"),
+    ("en/search/", "fish sauce"), ("en/search/", "honey"), ("en/search/", "Quynh Vien"), ("en/search/", "deer"),
+]
+
+
+def _edits(root: Path) -> None:
+    """Change a story, rename a product, add one and delete one: each record goes into the delta."""
+    products = root / "content/products"
+    story = products / "nuoc-mam-ky-phu/index.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nCá cơm về từ làng chài Quỳnh Viên.\n", encoding="utf-8")
+    renamed = products / "cu-do-xuan-luong/index.md"
+    renamed.write_text(renamed.read_text(encoding="utf-8").replace("name: Cu đơ Xuân Lương", "name: Kẹo cu đơ làng Xuân Lương"),
+                       encoding="utf-8")
+    shutil.copytree(products / "mat-ong-vu-quang-duc-linh", products / "mat-ong-rung-thu")
+    added = products / "mat-ong-rung-thu/index.md"
+    added.write_text(added.read_text(encoding="utf-8").replace("name: Mật ong Vũ Quang (Đức Lĩnh)", "name: Mật ong rừng thử"),
+                     encoding="utf-8")
+    shutil.rmtree(products / "mat-ong-vu-quang-trieu-thu")
+
+
+def test_gate_an_incremental_index_answers_as_a_clean_one(browser, tmp_path: Path) -> None:
+    from .conftest import project_copy
+    from ocopsite.pipeline import build
+
+    incremental = project_copy(tmp_path / "incremental")
+    build(incremental, NOW)
+    _edits(incremental)
+    build(incremental, NOW)
+    clean = project_copy(tmp_path / "clean")
+    _edits(clean)
+    build(clean, NOW)
+    bundles = json.loads((incremental / "output/pagefind/vi/catalogue.json").read_text(encoding="utf-8"))["bundles"]
+    assert len(bundles) == 2, "the incremental build merges a delta"
+    answers = {}
+    for name, root in (("incremental", incremental), ("clean", clean)):
+        with serve(root / "output") as url:
+            for path, query in SAME_RESULTS:
+                problems, page = visit(browser, f"{url}{path}?q={query.replace(' ', '+')}")
+                wait_for_results(page)
+                while page.is_visible("[data-more]"):  # every result, not only the first page
+                    page.click("[data-more]")
+                titles = page.eval_on_selector_all("[data-results] .card-title", "els => els.map(e => e.textContent)")
+                status = page.text_content("[data-status]")
+                page.context.close()
+                assert problems == [], (name, query, problems)
+                answers.setdefault((path, query), {})[name] = (sorted(titles), status)
+    for (path, query), got in answers.items():
+        assert got["incremental"] == got["clean"], (path, query, got)
+    assert any("Quỳnh Viên" in t or "Kỳ Phú" in t for t in answers[("tim-kiem/", "lang chai Quynh Vien")]["clean"][0]), "the new words are found"
+    assert "Mật ong rừng thử" in answers[("tim-kiem/", "mat ong")]["clean"][0]
+    assert "Mật ong Vũ Quang (Triều Thu)" not in answers[("tim-kiem/", "mat ong")]["incremental"][0], "a deleted entry is not found"
+    assert "Kẹo cu đơ làng Xuân Lương" in answers[("tim-kiem/", "cu do")]["incremental"][0]
