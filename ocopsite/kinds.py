@@ -64,11 +64,10 @@ LIST_SECTIONS: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "group": MappingProxyType({"vi": "nhom", "en": "groups"}),
 })
 #: Fixed path segments of the site's own pages, per language: list pages (``trang/2/``),
-#: the expired products (``het-han/``), a product's printable sheet (``in/``), the search page.
+#: the expired products (``het-han/``), the search page.
 SEGMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "page": MappingProxyType({"vi": "trang", "en": "page"}),
     "expired": MappingProxyType({"vi": "het-han", "en": "expired"}),
-    "sheet": MappingProxyType({"vi": "in", "en": "print"}),
     "search": MappingProxyType({"vi": "tim-kiem", "en": "search"}),
     "stats": MappingProxyType({"vi": "thong-ke", "en": "statistics"}),
     "data": MappingProxyType({"vi": "du-lieu", "en": "open-data"}),
@@ -148,8 +147,6 @@ def translate_path(path: str, lang: str) -> str:
                 out[1] = group_slug(group, lang)
             if name == "product" and len(parts) >= 2 and parts[1] == SEGMENTS["expired"][src]:  # a reserved slug
                 out[1] = SEGMENTS["expired"][lang]
-            if name == "product" and len(parts) == 3 and parts[2] == SEGMENTS["sheet"][src]:
-                out[2] = SEGMENTS["sheet"][lang]
         elif (top := next((t for t in TOP_PAGES if SEGMENTS[t][src] == parts[0]), None)) is not None:
             out[0] = SEGMENTS[top][lang]
         if len(parts) >= 2 and parts[-2] == SEGMENTS["page"][src] and parts[-1].isdigit() and name is not None:

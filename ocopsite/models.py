@@ -767,12 +767,14 @@ TRANSLATION_FIELDS = frozenset(TranslationMeta.model_fields)
 @dataclass
 class Translation:
     """An entry's words in one language: ``meta`` (``TranslationMeta``), the Markdown
-    ``body`` (the story), and the file they come from (``path``, relative to the project)."""
+    ``body`` (the story), the file they come from (``path``, relative to the project) and a
+    hash of its bytes (``digest``)."""
 
     lang: str
     path: str
     meta: TranslationMeta
     body: str
+    digest: str = ""
 
 
 def _day(value: dt.date | dt.datetime) -> dt.date:

@@ -26,8 +26,8 @@ from .vietnamese import sort_key
 class BuildResult:
     """What a build produced: the site (None when the output was already up to date and
     nothing was read), how many files the output has and how many were written or linked
-    (0 when nothing changed), warnings, counts of entries (``summary``), media counts, and
-    stage timings in seconds."""
+    (0 when nothing changed), warnings, counts of entries (``summary``), media counts,
+    stage timings in seconds, and the pages it had to render."""
 
     site: Site | None
     files: int
@@ -37,6 +37,8 @@ class BuildResult:
     media_made: int = 0
     media_reused: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    #: The pages this build rendered (paths in ``output/``), in the order planned.
+    rendered: list[str] = field(default_factory=list)
 
 
 def summarise(site: Site) -> dict[str, int]:
@@ -153,11 +155,15 @@ def check(root: Path, today: dt.date) -> list[ContentError]:
 
 
 class Session:
-    """What a long-running process (the preview server) keeps between its builds: the
-    parsed entries, in memory. Its builds trust ``output/`` to be as it wrote it."""
+    """What a long-running process (the preview server) keeps between its builds, in
+    memory: the parsed entries and what was derived from them (``memo``). Its builds trust
+    ``output/`` to be as it wrote it."""
 
     def __init__(self) -> None:
+        from .memo import Memo
+
         self.caches: dict[str, Any] = {}
+        self.memo = Memo(None)
 
     def cache(self, salt: str) -> Any:
         """Return the in-memory entry cache for this code version and settings."""
@@ -225,8 +231,8 @@ def _build(root: Path, today: dt.date, base_url: str | None, output: Path,
            progress: Callable[[int, int], None] | None, workers: int | None, session: Session | None,
            full_search: bool = False) -> BuildResult:
     from .media import inspect_photos, prune, run_media
-    from .plan import plan
-
+    from .memo import MEMO_DIR, Memo
+    from .plan import units
     from .writer import up_to_date
 
     laps = _Laps()
@@ -238,30 +244,69 @@ def _build(root: Path, today: dt.date, base_url: str | None, output: Path,
     if any(p.is_error for p in problems):  # report photo problems in the same run
         raise BuildError(problems + inspect_photos(site, root))
     laps.lap("read+assemble")
-    media, more = run_media(site, root, workers, progress)
+    memo = session.memo if session is not None else Memo(root / MEMO_DIR)
+    media, more = run_media(site, root, workers, progress, memo, data_key(site))
     problems += more
     _fail_on_errors(problems)
     laps.lap("media")
-    records = site_records(site)
-    search = SearchOutputs(site, media, root, full_search)  # Pagefind indexes while the pages render
+    records = site_records(site, memo, media.keys)
+    search = SearchOutputs(site, media, root, full_search, memo)  # Pagefind indexes while the pages render
+    facts = entry_facts(site, records, search, memo, media.keys)
     laps.lap("records+search (start)")
     meta = {"stamp": stamp, "warnings": problems, "summary": summarise(site), "media": media.made + media.reused}
+    setup, keys = render_setup(site, root)
     try:
-        files, written = write_site(site, media, plan(site, media, records), root, output, workers, trust=session is not None,
-                                    meta=meta, extra=search.items, records=records)
+        files, written, rendered = write_site(site, media, units(site, media, records, keys.page_key, facts), root, output, setup,
+                                              keys, workers, trust=session is not None, meta=meta, extra=search.items, records=records)
     finally:
         search.cancel()
+    memo.save()
     prune(root, media)
     laps.lap("plan+render+write")
-    return BuildResult(site, files, written, problems, meta["summary"], media.made, media.reused, dict(laps))
+    return BuildResult(site, files, written, problems, meta["summary"], media.made, media.reused, dict(laps), rendered)
 
 
-def site_records(site: Site) -> Any:
-    """Return the site's records (``records.Records``), with URLs in the default language."""
+def data_key(site: Site) -> str:
+    """Return the build's data key (``memo``): the engine's code, the config (with the base
+    URL) and the build date, which everything derived from the entries depends on."""
+    from . import code_version
+
+    text = f"{code_version()}\0{site.config.model_dump_json()}\0{site.today.isoformat()}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def site_records(site: Site, memo: Any = None, keys: Any = None) -> Any:
+    """Return the site's records (``records.Records``), with URLs in the default language
+    (through the ``memo`` when given, with the site's ``keys``)."""
     from .kinds import url_of
     from .records import build_records
 
-    return build_records(site, lambda node: url_of(node.kind, node.slug))
+    return build_records(site, lambda node: url_of(node.kind, node.slug), memo, keys)
+
+
+def entry_facts(site: Site, records: Any, search: Any, memo: Any, keys: Any) -> dict[str, str]:
+    """Return each entry's facts digest (``memo.node_key`` → hash): its records and its
+    catalogue rows, in every language — what lists, indexes, counts and cards show of it."""
+    from .memo import node_key
+
+    rows: dict[str, Any] = {}
+    recognitions: dict[str, list] = {}
+    for r in records.recognitions:
+        recognitions.setdefault(r.product, []).append(r)
+    for kind, table in (("product", records.products), ("producer", records.producers), ("craft", records.crafts), ("fair", records.fairs)):
+        rows.update({f"{kind}/{r.id}": r for r in table})
+    rows.update({f"commune/{r.slug}": r for r in records.communes})
+    out = {}
+    for node in site.nodes():
+        key = node_key(node)
+
+        def make(key: str = key, node: Any = node) -> str:
+            text = repr((rows.get(key), recognitions.get(node.slug) if node.kind == "product" else None,
+                         [search.row(lang, key) for lang in site.config.languages]))
+            return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+        out[key] = memo.cached("facts", key, keys.of(node), make)
+    return out
 
 
 class SearchOutputs:
@@ -269,21 +314,39 @@ class SearchOutputs:
     rows, and the index job Pagefind runs meanwhile; ``items()`` waits for it and returns
     the catalogues and bundles as writer items."""
 
-    def __init__(self, site: Site, media: Any, root: Path, full: bool = False) -> None:
+    def __init__(self, site: Site, media: Any, root: Path, full: bool = False, memo: Any = None) -> None:
+        from .memo import node_key
         from .search import Indexer, Record, catalogue_row, record_key, record_words
         from .views import Views
 
         self.site = site
         self.rows: dict[str, list[list]] = {}
         self.keys: dict[str, list[str]] = {}
-        records: dict[str, dict[str, Record]] = {}
-        for lang in site.config.languages:
-            views = Views(media, site.config.base_path, site.today, lang)
-            nodes = sorted(site.nodes(), key=lambda n: (sort_key(views.text(n).name), n.kind, n.slug))
-            self.keys[lang] = [record_key(n) for n in nodes]
-            self.rows[lang] = [catalogue_row(n, views) for n in nodes]
-            records[lang] = {record_key(n): Record(record_key(n), lang, *record_words(n, views)) for n in nodes}
-        self.job = Indexer(root).plan(records, full)
+        self._row: dict[tuple[str, str], list] = {}
+        digests: dict[str, dict[str, str]] = {}
+        nodes = {record_key(n): n for n in site.nodes()}
+        self.views = {lang: Views(media, site.config.base_path, site.today, lang) for lang in site.config.languages}
+        for lang, views in self.views.items():
+            def make(n: Any, views: Any = views, lang: str = lang) -> tuple:
+                record = Record(record_key(n), lang, *record_words(n, views))
+                return record.digest, catalogue_row(n, views), sort_key(views.text(n).name)
+
+            found = {key: memo.cached(f"search:{lang}", node_key(n), media.keys.of(n), lambda n=n: make(n)) if memo is not None
+                     else make(n) for key, n in nodes.items()}
+            order = sorted(found, key=lambda k: (found[k][2], k))
+            self.keys[lang] = order
+            self.rows[lang] = [found[k][1] for k in order]
+            self._row.update({(lang, k): v[1] for k, v in found.items()})
+            digests[lang] = {k: v[0] for k, v in found.items()}
+
+        def record(lang: str, key: str) -> Record:
+            return Record(key, lang, *record_words(nodes[key], self.views[lang]))
+
+        self.job = Indexer(root).plan(digests, record, full)
+
+    def row(self, lang: str, key: str) -> list:
+        """Return an entry's catalogue row in ``lang`` (``search.catalogue_row``)."""
+        return self._row[(lang, key)]
 
     def items(self) -> dict[str, Any]:
         """Return ``{output path: writer item}`` of the catalogues and the index's bundles
@@ -313,36 +376,47 @@ class SearchOutputs:
         self.job.cancel()
 
 
-def write_site(site: Site, media: Any, pages: Iterable[Any], root: Path, output: Path,
+def write_site(site: Site, media: Any, units: Iterable[Any], root: Path, output: Path, setup: Any, keys: Any,
                workers: int | None = None, trust: bool = False, meta: dict | None = None,
-               extra: Callable[[], dict[str, Any]] | None = None, records: Any = None) -> tuple[int, int]:
-    """Render and write: every planned page whose key the live output already has is kept;
-    the others are rendered (in worker processes when many) straight into the spare folder;
-    then the machine outputs, media files, assets and the items ``extra()`` returns once
-    the pages are done (the search index);
-    then the swap. ``meta`` (facts of this build) is kept with the output's manifest.
+               extra: Callable[[], dict[str, Any]] | None = None, records: Any = None) -> tuple[int, int, list[str]]:
+    """Render and write. A unit of pages (``plan.Unit``) whose key the live output's unit
+    table has, with every page still as written, is kept without being planned; the pages
+    of the others are planned, and those whose render key (``keys``) the live output
+    already has are kept too; the rest are rendered (in worker processes when many)
+    straight into the spare folder; then the machine outputs, media files, assets and the
+    items ``extra()`` returns once the pages are done (the search index); then the swap.
+    ``meta`` (facts of this build, with the new unit table) is kept with the output's
+    manifest.
 
-    Returns ``(files in the site, files written or linked)``. Raises ``BuildError`` for a
-    template error; ``output`` is then untouched.
+    Returns ``(files in the site, files written or linked, pages rendered)``. Raises
+    ``BuildError`` for a template error; ``output`` is then untouched.
     """
     from .render import PagePool, TemplateProblem
     from .writer import Update
 
-    setup, key_of = render_setup(site, root)
     update = Update(output, root, trust)
+    old = update.live_meta.get("units") or {}
+    table: dict[str, tuple[str | None, list[tuple]]] = {}
     pool = PagePool(setup, update.writer, workers)
     sitemap = []
     try:
-        for spec in pages:
-            page = spec.data.page
-            if page["indexed"]:
-                if not page["image"]:  # every page that can be shared shows a picture
-                    raise ValueError(msg("the page {url} has no share picture (og:image)", url=spec.url))
-                sitemap.append((spec.url, page["lastmod"]))
-            key = key_of(spec)
-            if not update.unchanged(spec.path, key):
-                for path, record in pool.submit(spec, key, *update.page_target(spec.path)):
-                    update.rendered(path, record)
+        for unit in units:
+            known = old.get(unit.id)
+            if unit.key is not None and known is not None and known[0] == unit.key and update.keep([(p[0], p[1]) for p in known[1]]):
+                pages = known[1]
+            else:
+                pages = []
+                for spec in unit.make():
+                    page = spec.data.page
+                    if page["indexed"] and not page["image"]:  # every page that can be shared shows a picture
+                        raise ValueError(msg("the page {url} has no share picture (og:image)", url=spec.url))
+                    key = keys(spec)
+                    pages.append((spec.path, key, spec.url, page["lastmod"], page["indexed"]))
+                    if not update.unchanged(spec.path, key):
+                        for path, record in pool.submit(spec, key, *update.page_target(spec.path)):
+                            update.rendered(path, record)
+            table[unit.id] = (unit.key, pages)
+            sitemap += [(url, lastmod) for _path, _key, url, lastmod, indexed in pages if indexed]
         for path, record in pool.close():
             update.rendered(path, record)
     except TemplateProblem as exc:
@@ -352,7 +426,7 @@ def write_site(site: Site, media: Any, pages: Iterable[Any], root: Path, output:
     for path, item in (other_files(site, media, sitemap, root, records) | (extra() if extra else {})).items():
         if not update.unchanged(path, item.key):
             update.put(path, item)
-    return update.finish(meta)
+    return (*update.finish({**(meta or {}), "units": table}), update.rendered_paths)
 
 
 def render_setup(site: Site, root: Path) -> tuple[Any, Callable[[Any], str]]:
@@ -366,7 +440,7 @@ def render_setup(site: Site, root: Path) -> tuple[Any, Callable[[Any], str]]:
     published |= {name: p for name, (p, _data) in generated_assets().items()}
     configs = {lang: site_data(site, lang) for lang in site.config.languages}
     setup = Setup(str(root / "templates"), configs, published, site.config.base_url)
-    return setup, PageKeys(setup, template_digests(root / "templates"), code_version())
+    return setup, PageKeys(setup, template_digests(root / "templates"), code_version(), data_key(site))
 
 
 def generated_assets() -> dict[str, tuple[str, bytes]]:

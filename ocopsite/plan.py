@@ -2,7 +2,7 @@
 page's inputs as plain data). Templates see only their spec, never the whole site.
 
 The planner decides every page there is: one per entry, one per section index, the
-paginated catalogue and its star and group pages, printable sheets, the 404 page. A page's
+paginated catalogue and its star and group pages, the 404 page. A page's
 ``data`` holds everything its template reads (a ``page`` view with the title, description,
 breadcrumbs, share card, JSON-LD and CSP, plus the page's own views), so the renderer can
 key its cache on the data's digest.
@@ -16,7 +16,7 @@ import datetime as dt
 import functools
 import hashlib
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ from .kinds import KINDS, LANGUAGES, digital_link, digital_link_path, LIST_SECTI
 from .media import Media
 from .outputs import structured
 from .search import CATALOGUE, INDEX_DIR
-from .site import Node, Site
+from .site import Node, Product, Site
 from .views import View, Views
 
 
@@ -40,6 +40,22 @@ class PageSpec:
     lang: str
     template: str
     data: View
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Pages planned together: ``id`` (the same from one build to the next), ``key`` (a
+    hash of everything its pages are made from, or None when it is planned every build)
+    and ``make()``, which returns its page specs. A build whose last output has the unit
+    with the same key keeps its pages without planning them (``pipeline.write_site``)."""
+
+    id: str
+    key: str | None
+    make: Callable[[], list[PageSpec]]
+
+
+def _hash(*parts: Any) -> str:
+    return hashlib.blake2b("\0".join(map(str, parts)).encode(), digest_size=16).hexdigest()
 
 
 def content_security_policy(video_hosts: list[str], inline_scripts: list[str] = (), wasm: bool = False,
@@ -65,10 +81,18 @@ def crumb(label: str, url: str | None = None) -> dict:
 
 
 class Planner:
-    """Turns one language of a site into page specs; ``plan()`` yields them all."""
+    """Turns one language of a site into units of pages (``units()``) or page specs
+    (``plan()``).
 
-    def __init__(self, site: Site, media: Media, lang: str = LANGUAGES[0], records: Any = None) -> None:
+    With a ``page_key`` (a hash of the templates, assets and site-wide data) and ``facts``
+    (each entry's facts digest: what lists, indexes and cards show of it, by ``memo.node_key``),
+    every unit gets a key from them and from the context keys of the entries it shows
+    (``media.keys``); without, every unit is planned."""
+
+    def __init__(self, site: Site, media: Media, lang: str = LANGUAGES[0], records: Any = None,
+                 page_key: str | None = None, facts: dict[str, str] | None = None) -> None:
         self.site, self.media, self.lang, self.records = site, media, lang, records
+        self.page_key, self.facts = (page_key, facts) if page_key is not None and facts is not None and media.keys else (None, None)
         self.config = site.config
         #: This language's catalogue: the planner's own strings are message ids translated here.
         self.t = translations(lang).gettext
@@ -99,7 +123,7 @@ class Planner:
         ``alternates`` are its URLs in every language of the site (the language switcher,
         ``hreflang``). ``search`` pages run the search script (their CSP allows WebAssembly)."""
         items = list(schema)
-        if kind not in ("404", "sheet"):
+        if kind != "404":
             trail = crumbs or [crumb(title)]
             items.append(structured.breadcrumbs([(c["label"], self.abs_url(c["url"] or url)) for c in trail]))
         jsonld = structured.dumps(structured.graph(items)) if items else None
@@ -117,7 +141,15 @@ class Planner:
 
     def plan(self) -> Iterator[PageSpec]:
         """Yield every page of the site in this language, in a stable order."""
-        yield self.home_page()
+        for unit in self.units():
+            yield from unit.make()
+
+    def units(self) -> Iterator[Unit]:
+        """Yield every unit of pages of the site in this language, in a stable order.
+        Raises ``ValueError`` at the end if a chip leads to an empty list."""
+        every = self.all_facts
+        fairs = self.keys_of(self.site.fairs)
+        yield self.unit("home", lambda: [self.home_page()], every, fairs)
         yield from self.catalogue()
         yield from self.products()
         yield from self.producers()
@@ -125,15 +157,48 @@ class Planner:
         yield from self.crafts()
         yield from self.fairs()
         yield from self.pages()
-        yield self.search_page()
-        yield self.stats_page()
-        yield self.data_page()
-        yield self.map_page()
+        yield self.unit("search", lambda: [self.search_page()], every)
+        yield self.unit("stats", lambda: [self.stats_page()], every)
+        yield self.unit("data", lambda: [self.data_page()], every)
+        yield self.unit("map", lambda: [self.map_page()], every)
         if self.lang == LANGUAGES[0]:  # the same resolver serves both languages
             yield from self.digital_links()
         if self.lang == LANGUAGES[0]:  # static hosts serve one 404 page, in both languages
-            yield self.spec("/404.html", "404.html", self.t(_("Không tìm thấy trang")), "", None, "404", indexed=False, path="404.html")
+            yield self.unit("404", lambda: [self.spec("/404.html", "404.html", self.t(_("Không tìm thấy trang")), "", None, "404",
+                                                      indexed=False, path="404.html")])
         self.check_links()
+
+    # --- unit keys -------------------------------------------------------------------------
+
+    def unit(self, name: str, make: Callable[[], list[PageSpec]], *parts: Any) -> Unit:
+        """Return a unit of this language keyed by ``parts`` (with the page key)."""
+        uid = f"{self.lang}:{name}"
+        return Unit(uid, _hash(self.page_key, uid, *parts) if self.page_key is not None else None, make)
+
+    def entry_unit(self, node: Node, make: Callable[[], list[PageSpec]]) -> Unit:
+        """Return the unit of an entry's own pages, keyed by its context key and media."""
+        where = (node.kind, node.slug)
+        if self.page_key is None:
+            return self.unit(f"{node.kind}/{node.slug}", make)
+        card = self.media.cards.get(where)
+        return self.unit(f"{node.kind}/{node.slug}", make, self.media.keys.of(node), card and card.url, self.media.qr.get(where))
+
+    def facts_of(self, nodes: Iterable[Node]) -> str:
+        """Return a hash of the facts digests of ``nodes``, in order (what a list shows)."""
+        if self.facts is None:
+            return ""
+        return _hash(*(self.facts[f"{n.kind}/{n.slug}"] for n in nodes))
+
+    def keys_of(self, nodes: Iterable[Node]) -> str:
+        """Return a hash of the context keys of ``nodes`` (whose whole views a page shows)."""
+        if self.page_key is None:
+            return ""
+        return _hash(*(self.media.keys.of(n) for n in nodes))
+
+    @functools.cached_property
+    def all_facts(self) -> str:
+        """Return a hash of the facts of every entry (what indexes, counts and the map show)."""
+        return self.facts_of(self.site.nodes())
 
     # --- one method per section ----------------------------------------------------------
 
@@ -203,11 +268,12 @@ class Planner:
                                     filter=f"group-{group.slug}", expired_count=expired_count)
 
     def listing(self, base: str, title: str, items: list, parents: list[dict], description: str, preset: dict[str, str],
-                **data: Any) -> Iterator[PageSpec]:
-        """Yield the pages of one list; page 1 is at ``base``, page n at ``base/trang/n/``
-        (``page/n/`` in English). An empty list is one page that says so. Page 1 also
-        carries the combined filters (``preset``: the facet values this list stands for),
-        which the search script runs over the search catalogue."""
+                **data: Any) -> Iterator[Unit]:
+        """Yield the pages of one list, a unit each, keyed by what the page shows: its rows'
+        facts, its place in the list, the chips. Page 1 is at ``base``, page n at
+        ``base/trang/n/`` (``page/n/`` in English). An empty list is one page that says so.
+        Page 1 also carries the combined filters (``preset``: the facet values this list
+        stands for), which the search script runs over the search catalogue."""
         size = self.config.page_size
         count = max(1, math.ceil(len(items) / size))
         step = segment("page", self.lang)
@@ -215,13 +281,20 @@ class Planner:
         chips = self._filter_chips()
         if items:
             self.lists.add(base)
+        shape = (title, description, repr(parents), repr(sorted(preset.items())), repr(sorted(data.items())), count, len(items),
+                 "|".join(c.url for c in chips))
         for n in range(1, count + 1):
-            pager = View(items=self.views.cards(items[(n - 1) * size : n * size]), number=n, count=count, total=len(items),
-                         prev_url=url_for(n - 1) if n > 1 else None, next_url=url_for(n + 1) if n < count else None)
-            page_title = self.t(_("{title} — trang {n}")).format(title=title, n=n) if n > 1 else title
-            browse = View(catalogue=self.catalogue_url, fixed={"kind": "product"}, preset=preset) if n == 1 else None
-            yield self.spec(url_for(n), "products.html", page_title, description, [self.home, *parents, crumb(title)], "list",
-                            menu="product", pager=pager, heading=title, chips=chips, browse=browse, **data)
+            rows = items[(n - 1) * size : n * size]
+
+            def make(n: int = n, rows: list = rows) -> list[PageSpec]:
+                pager = View(items=self.views.cards(rows), number=n, count=count, total=len(items),
+                             prev_url=url_for(n - 1) if n > 1 else None, next_url=url_for(n + 1) if n < count else None)
+                page_title = self.t(_("{title} — trang {n}")).format(title=title, n=n) if n > 1 else title
+                browse = View(catalogue=self.catalogue_url, fixed={"kind": "product"}, preset=preset) if n == 1 else None
+                return [self.spec(url_for(n), "products.html", page_title, description, [self.home, *parents, crumb(title)], "list",
+                                  menu="product", pager=pager, heading=title, chips=chips, browse=browse, **data)]
+
+            yield self.unit(f"list:{url_for(n)}", make, *shape, self.facts_of(rows))
 
     def _filter_chips(self) -> list[View]:
         if self._chips is None:
@@ -243,26 +316,26 @@ class Planner:
                          image=self.media.cards.get((node.kind, node.slug)), schema=schema,
                          lastmod=lastmod or meta_updated, menu=node.kind, **{name: view}, **context)
 
-    def products(self) -> Iterator[PageSpec]:
-        """Yield each product's page and printable sheet."""
-        t = self.t
-        parent = crumb(t(_("Sản phẩm OCOP")), section_url("product", self.lang))
-        province = self.province
+    def products(self) -> Iterator[Unit]:
+        """Yield each product's page (which prints as its A6 sheet), a unit each."""
+        parent = crumb(self.t(_("Sản phẩm OCOP")), section_url("product", self.lang))
         for p in self.site.products:
-            card = self.media.cards.get((p.kind, p.slug))
-            group = [crumb(t(p.meta.group.label), self.group_url(p.meta.group))] if p.meta.group else []
-            view = self.views.product(p)
-            row = self.rows[p.slug]
-            data = structured.product(row, self.recognitions_of.get(p.slug, []), view.name, view.summary, self.abs_url(view.url),
-                                      card and self.abs_url(card.url), p.producer and self.abs_url(self.views.url(p.producer)),
-                                      view.commune.name if view.commune else None, self.site.today, t,
-                                      digital_link=digital_link(self.config.base_url, row.gtin) if row.gtin else None)
-            changed = dt.date.fromisoformat(row.changed) if row.changed else None
-            sheet = view.url + segment("sheet", self.lang) + "/"
-            yield self.entry(p, "product.html", parent, view.summary, "product", view, [data], group, changed, sheet_url=sheet,
-                             gtin=row.gtin, digital_link=digital_link_path(row.gtin) if row.gtin else None)
-            yield self.spec(sheet, "sheet.html", t(_("Phiếu sản phẩm: {name}")).format(name=view.name),
-                            view.summary, None, "sheet", image=card, indexed=False, product=view, canonical=view.url)
+            yield self.entry_unit(p, lambda p=p: [self.product_page(p, parent)])
+
+    def product_page(self, p: Product, parent: dict) -> PageSpec:
+        """Return a product's page."""
+        t = self.t
+        card = self.media.cards.get((p.kind, p.slug))
+        group = [crumb(t(p.meta.group.label), self.group_url(p.meta.group))] if p.meta.group else []
+        view = self.views.product(p)
+        row = self.rows[p.slug]
+        data = structured.product(row, self.recognitions_of.get(p.slug, []), view.name, view.summary, self.abs_url(view.url),
+                                  card and self.abs_url(card.url), p.producer and self.abs_url(self.views.url(p.producer)),
+                                  view.commune.name if view.commune else None, self.site.today, t,
+                                  digital_link=digital_link(self.config.base_url, row.gtin) if row.gtin else None)
+        changed = dt.date.fromisoformat(row.changed) if row.changed else None
+        return self.entry(p, "product.html", parent, view.summary, "product", view, [data], group, changed,
+                          gtin=row.gtin, digital_link=digital_link_path(row.gtin) if row.gtin else None)
 
     @functools.cached_property
     def province(self) -> str:
@@ -276,43 +349,64 @@ class Planner:
         url = section_url(kind, self.lang)
         return self.spec(url, template, title, description, [self.home, crumb(title)], "list", menu=kind, **data)
 
-    def producers(self) -> Iterator[PageSpec]:
+    def producers(self) -> Iterator[Unit]:
         """Yield the producer index and each producer's page."""
+        yield self.unit("producers", lambda: [self.producer_index()], self.all_facts)
+        parent = crumb(self.t(_("Chủ thể OCOP")), section_url("producer", self.lang))
+        for p in self.site.producers:
+            yield self.entry_unit(p, lambda p=p: [self.producer_page(p, parent)])
+
+    def producer_index(self) -> PageSpec:
+        """Return the producer index: producers by legal form, in the order of the criteria."""
         v, t = self.views, self.t
-        title = t(_("Chủ thể OCOP"))
         unknown = t(_("Chưa rõ loại hình"))
         groups: dict[str, list[View]] = {}
-        for p in self.site.producers:  # grouped by legal form, in the order of the criteria
+        for p in self.site.producers:
             label = t(p.meta.type.label) if p.meta.type else unknown
             groups.setdefault(label, []).append(View(tile=v.tile(p), products=len(p.products), current=sum(1 for x in p.products if x.current)))
         order = [t(ty.label) for ty in models.ProducerType] + [unknown]
         shelves = [View(label=label, count=len(groups[label]), items=groups[label]) for label in order if label in groups]
-        yield self.index("producer", title, "producers.html", t(_("Doanh nghiệp, hợp tác xã, tổ hợp tác và hộ kinh doanh có sản phẩm OCOP.")),
-                         shelves=shelves, total=len(self.site.producers))
-        parent = crumb(title, section_url("producer", self.lang))
-        for p in self.site.producers:
-            view = v.producer(p)
-            schema = [structured.organization(p, view.name, view.summary, self.abs_url(view.url), self.province)]
-            yield self.entry(p, "producer.html", parent, view.summary, "producer", view, schema)
+        return self.index("producer", t(_("Chủ thể OCOP")), "producers.html",
+                          t(_("Doanh nghiệp, hợp tác xã, tổ hợp tác và hộ kinh doanh có sản phẩm OCOP.")),
+                          shelves=shelves, total=len(self.site.producers))
 
-    def communes(self) -> Iterator[PageSpec]:
+    def producer_page(self, p: Node, parent: dict) -> PageSpec:
+        """Return a producer's page."""
+        view = self.views.producer(p)
+        schema = [structured.organization(p, view.name, view.summary, self.abs_url(view.url), self.province)]
+        return self.entry(p, "producer.html", parent, view.summary, "producer", view, schema)
+
+    def communes(self) -> Iterator[Unit]:
         """Yield the commune index and the page of every current commune."""
+        yield self.unit("communes", lambda: [self.commune_index()], self.all_facts)
+        parent = crumb(self.t(_("Xã, phường")), section_url("commune", self.lang))
+        for c in self.site.communes:
+            yield self.entry_unit(c, lambda c=c: [self.commune_page(c, parent)])
+
+    def commune_index(self) -> PageSpec:
+        """Return the index of the current communes, with their counts."""
         v, t, communes = self.views, self.t, self.site.communes
-        title = t(_("Xã, phường"))
         rows = [View(url=v.url(c), name=v.commune_name(c.commune), products=len(c.products), crafts=len(c.crafts)) for c in communes]
         description = t(_("{n} xã, phường của tỉnh từ ngày 01/07/2025 và sản phẩm OCOP của từng nơi.")).format(n=len(communes))
-        yield self.index("commune", title, "communes.html", description, communes=rows)
-        parent = crumb(title, section_url("commune", self.lang))
-        for c in communes:
-            view = v.commune_page(c)
-            summary = view.summary or t(_("Sản phẩm OCOP, chủ thể và làng nghề của {name}.")).format(name=view.name)
-            schema = [structured.place(view.name, self.abs_url(view.url), self.province, summary)]
-            yield self.entry(c, "commune.html", parent, summary, "commune", view, schema)
+        return self.index("commune", t(_("Xã, phường")), "communes.html", description, communes=rows)
 
-    def crafts(self) -> Iterator[PageSpec]:
+    def commune_page(self, c: Node, parent: dict) -> PageSpec:
+        """Return a commune's page."""
+        view = self.views.commune_page(c)
+        summary = view.summary or self.t(_("Sản phẩm OCOP, chủ thể và làng nghề của {name}.")).format(name=view.name)
+        schema = [structured.place(view.name, self.abs_url(view.url), self.province, summary)]
+        return self.entry(c, "commune.html", parent, summary, "commune", view, schema)
+
+    def crafts(self) -> Iterator[Unit]:
         """Yield the craft index and each village craft's page."""
+        yield self.unit("crafts", lambda: [self.craft_index()], self.all_facts)
+        parent = crumb(self.t(_("Làng nghề")), section_url("craft", self.lang))
+        for c in self.site.crafts:
+            yield self.entry_unit(c, lambda c=c: [self.craft_page(c, parent)])
+
+    def craft_index(self) -> PageSpec:
+        """Return the craft index: crafts by the state of their recognition."""
         v, t = self.views, self.t
-        title = t(_("Làng nghề"))
         labels = {"recognised": t(_("Đã được công nhận")), "proposed": t(_("Đã đề nghị công nhận")),
                   "unconfirmed": t(_("Chưa xác nhận được quyết định"))}
         groups: dict[str, list[View]] = {}
@@ -321,28 +415,38 @@ class Planner:
                 tile=v.tile(c), craft=c.meta.craft, recognition_year=c.meta.recognition_year, products=len(c.products),
                 recognition_type=c.meta.recognition_type.label if c.meta.recognition_type else None))
         shelves = [View(label=labels[s], count=len(groups[s]), items=groups[s]) for s in labels if s in groups]
-        yield self.index("craft", title, "crafts.html", t(_("Nghề và làng nghề truyền thống của tỉnh.")), shelves=shelves, total=len(self.site.crafts))
-        parent = crumb(title, section_url("craft", self.lang))
-        for c in self.site.crafts:
-            view = v.craft(c)
-            schema = [structured.place(view.name, self.abs_url(view.url), self.province, view.summary)]
-            yield self.entry(c, "craft.html", parent, view.summary, "craft", view, schema)
+        return self.index("craft", t(_("Làng nghề")), "crafts.html", t(_("Nghề và làng nghề truyền thống của tỉnh.")),
+                          shelves=shelves, total=len(self.site.crafts))
 
-    def fairs(self) -> Iterator[PageSpec]:
+    def craft_page(self, c: Node, parent: dict) -> PageSpec:
+        """Return a village craft's page."""
+        view = self.views.craft(c)
+        schema = [structured.place(view.name, self.abs_url(view.url), self.province, view.summary)]
+        return self.entry(c, "craft.html", parent, view.summary, "craft", view, schema)
+
+    def fairs(self) -> Iterator[Unit]:
         """Yield the fair index (upcoming, then past by year) and each fair's page."""
-        v, t, site = self.views, self.t, self.site
-        title = t(_("Hội chợ, lễ hội"))
+        yield self.unit("fairs", lambda: [self.fair_index()], self.all_facts, self.keys_of(self.site.fairs))
+        parent = crumb(self.t(_("Hội chợ, lễ hội")), section_url("fair", self.lang))
+        for f in self.site.fairs:
+            yield self.entry_unit(f, lambda f=f: [self.fair_page(f, parent)])
+
+    def fair_index(self) -> PageSpec:
+        """Return the fair index."""
+        v, site = self.views, self.site
         past: dict[int, list[View]] = {}
         for f in site.past_fairs():
             past.setdefault(f.start.year, []).append(v.fair(f))
-        yield self.index("fair", title, "fairs.html", t(_("Hội chợ và lễ hội giới thiệu sản phẩm OCOP: sắp diễn ra và đã diễn ra.")),
-                         upcoming=[v.fair(f) for f in site.upcoming_fairs()], past=[View(year=y, fairs=items) for y, items in past.items()])
-        parent = crumb(title, section_url("fair", self.lang))
-        for f in site.fairs:
-            card = self.media.cards.get((f.kind, f.slug))
-            view = v.fair(f)
-            schema = [structured.event(f, view.name, view.summary, self.abs_url(view.url), card and self.abs_url(card.url), self.province)]
-            yield self.entry(f, "fair.html", parent, view.summary, "fair", view, schema)
+        return self.index("fair", self.t(_("Hội chợ, lễ hội")), "fairs.html",
+                          self.t(_("Hội chợ và lễ hội giới thiệu sản phẩm OCOP: sắp diễn ra và đã diễn ra.")),
+                          upcoming=[v.fair(f) for f in site.upcoming_fairs()], past=[View(year=y, fairs=items) for y, items in past.items()])
+
+    def fair_page(self, f: Node, parent: dict) -> PageSpec:
+        """Return a fair's page."""
+        card = self.media.cards.get((f.kind, f.slug))
+        view = self.views.fair(f)
+        schema = [structured.event(f, view.name, view.summary, self.abs_url(view.url), card and self.abs_url(card.url), self.province)]
+        return self.entry(f, "fair.html", parent, view.summary, "fair", view, schema)
 
     def search_page(self) -> PageSpec:
         """Return the search page: a box and filters run by Pagefind in the browser; without
@@ -448,23 +552,35 @@ class Planner:
                          image_host=cfg.tiles.split("/")[2] if cfg.tiles else None,
                          geojson=f"/{segment('data', LANGUAGES[0])}/{GEOJSON}", tiles=cfg.tiles, attribution=cfg.attribution)
 
-    def digital_links(self) -> Iterator[PageSpec]:
+    def digital_links(self) -> Iterator[Unit]:
         """Yield, for each product with a GTIN, the page its GS1 Digital Link resolves to
         (``/01/<14-digit GTIN>/``): it sends the browser on to the product page."""
         for p in self.site.products:
             row = self.rows[p.slug]
             if row.gtin:
-                url = self.views.url(p)
-                yield self.spec(digital_link_path(row.gtin), "gs1.html", self.views.text(p).name, "", None, "gs1",
-                                indexed=False, target=url, gtin=row.gtin)
+                yield self.unit(f"gs1/{p.slug}", lambda p=p, gtin=row.gtin: [self.spec(
+                    digital_link_path(gtin), "gs1.html", self.views.text(p).name, "", None, "gs1",
+                    indexed=False, target=self.views.url(p), gtin=gtin)], self.keys_of([p]))
 
-    def pages(self) -> Iterator[PageSpec]:
+    def pages(self) -> Iterator[Unit]:
         """Yield the plain pages."""
         for pg in self.site.pages:
-            updated = min(pg.meta.updated, self.site.today) if pg.meta.updated else None
-            doc = self.views.page(pg)
-            yield self.spec(doc.url, "page.html", doc.name, doc.summary, [self.home, crumb(doc.name)], "page",
-                            lastmod=updated, menu="page", doc=doc)
+            yield self.entry_unit(pg, lambda pg=pg: [self.plain_page(pg)])
+
+    def plain_page(self, pg: Node) -> PageSpec:
+        """Return a plain page."""
+        updated = min(pg.meta.updated, self.site.today) if pg.meta.updated else None
+        doc = self.views.page(pg)
+        return self.spec(doc.url, "page.html", doc.name, doc.summary, [self.home, crumb(doc.name)], "page",
+                         lastmod=updated, menu="page", doc=doc)
+
+
+def units(site: Site, media: Media, records: Any = None, page_key: str | None = None,
+          facts: dict[str, str] | None = None) -> Iterator[Unit]:
+    """Yield every unit of pages of ``site``, language by language (see ``Planner``).
+    Raises ``ValueError`` at the end if a planner's rule was broken."""
+    for lang in site.config.languages:
+        yield from Planner(site, media, lang, records, page_key, facts).units()
 
 
 def plan(site: Site, media: Media, records: Any = None) -> Iterator[PageSpec]:

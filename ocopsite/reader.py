@@ -121,7 +121,8 @@ def read_translation(path: Path, root: Path, lang: str, max_bytes: int = MAX_FIL
         size = path.stat().st_size
         if size > max_bytes:
             raise Problem(0, "", _too_big(size, max_bytes), msg("split it or shorten it"))
-        fm, body, body_line = split_front_matter(decode(path.read_bytes()))
+        data = path.read_bytes()
+        fm, body, body_line = split_front_matter(decode(data))
         values, lines, problems = load_yaml(fm, model=models.TranslationMeta)
     except Problem as p:
         return [p.error(where)]
@@ -142,7 +143,7 @@ def read_translation(path: Path, root: Path, lang: str, max_bytes: int = MAX_FIL
         return sorted(errors + validation_errors(exc, models.TranslationMeta, where, lines))
     if errors:
         return sorted(errors)
-    return models.Translation(lang, where, meta, body)
+    return models.Translation(lang, where, meta, body, hashlib.blake2b(data, digest_size=16).hexdigest())
 
 
 def _translations(entry: models.Entry, path: Path, root: Path, names: set[str] | None, max_bytes: int) -> list[ContentError]:

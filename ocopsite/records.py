@@ -216,69 +216,96 @@ def _position(meta: Any) -> dict[str, float | None]:
     return dict(lat=location.lat if location else None, lon=location.lon if location else None)
 
 
-def _product_rows(site: Site, url_of: Any) -> tuple[list[ProductRow], list[RecognitionRow]]:
-    """Return the product rows and the recognition rows of ``site``."""
-    today = site.today
-    products, recognitions = [], []
-    for p in site.products:
-        meta = p.meta
-        dated = sorted(p.recognitions, key=lambda r: (r.date.value, r.stars))
-        for n, r in enumerate(dated, 1):
-            recognitions.append(RecognitionRow(
-                id=f"{p.slug}/{n}", product=p.slug, stars=r.stars,
-                date=_iso(r.date.value) if r.date.precision == "day" else None,
-                year=r.date.year if r.date.precision != "unknown" else None, date_precision=r.date.precision,
-                kind=r.kind, decision=r.decision, batch=r.batch, criteria=r.criteria, score=r.score,
-                valid_until=_iso(r.last_valid_day) if r.date.precision != "unknown" else None,
-                state=recognition_state(r, today)))
-        known = [r.date.year for r in p.recognitions if r.date.precision != "unknown"]
-        dated_ = [r for r in p.recognitions if r.date.precision != "unknown"]
-        days = [r.date.value for r in dated_]
-        first = min(dated_, key=lambda r: (r.date.value, r.date.precision != "day")) if dated_ else None
-        in_force = p.current or (max(dated_, key=lambda r: (r.date.value, r.stars)) if dated_ else None)
-        changed = min(max(days + ([meta.updated] if meta.updated else [])), today) if days or meta.updated else None
-        products.append(ProductRow(
-            id=p.slug, name=p.name, url=url_of(p), summary=meta.summary, group=meta.group.value if meta.group else None,
-            stars=p.current.stars if p.current else None, last_stars=p.badge.stars, status=p.status,
-            valid_until=_iso(in_force.last_valid_day) if in_force else None,
-            first_recognised=min(known) if known else None, **_place(p),
-            producer=p.producer.slug if p.producer else None, producer_name=p.producer.name if p.producer else None,
-            price_vnd=meta.price.amount if meta.price else None, price_unit=meta.price.unit if meta.price else None,
-            gtin=getattr(meta, "gtin", None), **_position(meta), recognitions=len(p.recognitions),
-            changed=_iso(changed), first_day=_iso(min(min(days), today)) if days else None,
-            first_day_precision=first.date.precision if first else None, sources=tuple(meta.sources)))
-    return products, recognitions
+def product_rows(p: Any, today: dt.date, url_of: Any) -> tuple[ProductRow, tuple[RecognitionRow, ...]]:
+    """Return a product's row and its recognition rows (oldest first)."""
+    meta = p.meta
+    dated = sorted(p.recognitions, key=lambda r: (r.date.value, r.stars))
+    recognitions = tuple(RecognitionRow(
+        id=f"{p.slug}/{n}", product=p.slug, stars=r.stars,
+        date=_iso(r.date.value) if r.date.precision == "day" else None,
+        year=r.date.year if r.date.precision != "unknown" else None, date_precision=r.date.precision,
+        kind=r.kind, decision=r.decision, batch=r.batch, criteria=r.criteria, score=r.score,
+        valid_until=_iso(r.last_valid_day) if r.date.precision != "unknown" else None,
+        state=recognition_state(r, today)) for n, r in enumerate(dated, 1))
+    known = [r.date.year for r in p.recognitions if r.date.precision != "unknown"]
+    dated_ = [r for r in p.recognitions if r.date.precision != "unknown"]
+    days = [r.date.value for r in dated_]
+    first = min(dated_, key=lambda r: (r.date.value, r.date.precision != "day")) if dated_ else None
+    in_force = p.current or (max(dated_, key=lambda r: (r.date.value, r.stars)) if dated_ else None)
+    changed = min(max(days + ([meta.updated] if meta.updated else [])), today) if days or meta.updated else None
+    row = ProductRow(
+        id=p.slug, name=p.name, url=url_of(p), summary=meta.summary, group=meta.group.value if meta.group else None,
+        stars=p.current.stars if p.current else None, last_stars=p.badge.stars, status=p.status,
+        valid_until=_iso(in_force.last_valid_day) if in_force else None,
+        first_recognised=min(known) if known else None, **_place(p),
+        producer=p.producer.slug if p.producer else None, producer_name=p.producer.name if p.producer else None,
+        price_vnd=meta.price.amount if meta.price else None, price_unit=meta.price.unit if meta.price else None,
+        gtin=getattr(meta, "gtin", None), **_position(meta), recognitions=len(p.recognitions),
+        changed=_iso(changed), first_day=_iso(min(min(days), today)) if days else None,
+        first_day_precision=first.date.precision if first else None, sources=tuple(meta.sources))
+    return row, recognitions
 
 
-def build_records(site: Site, url_of: Any) -> Records:
-    """Return the records of ``site``; ``url_of(node)`` gives each entry's site-relative
-    URL (the default language's)."""
-    today = site.today
-    products, recognitions = _product_rows(site, url_of)
-    producers = [ProducerRow(
+def producer_row(p: Any, url_of: Any) -> ProducerRow:
+    """Return a producer's row."""
+    contact = p.meta.contact
+    return ProducerRow(
         id=p.slug, name=p.name, url=url_of(p), type=p.meta.type.value if p.meta.type else None, **_place(p),
         address=p.meta.address, founded=p.meta.founded, model_cooperative=p.meta.model_cooperative,
         startup_cooperative=p.meta.startup_cooperative,
-        phone=p.meta.contact.phone if p.meta.contact else None, email=p.meta.contact.email if p.meta.contact else None,
-        website=p.meta.contact.website if p.meta.contact else None,
+        phone=contact.phone if contact else None, email=contact.email if contact else None,
+        website=contact.website if contact else None,
         products=tuple(x.slug for x in p.products), current_products=sum(1 for x in p.products if x.current),
-        **_position(p.meta), sources=tuple(p.meta.sources)) for p in site.producers]
-    communes = [CommuneRow(
+        **_position(p.meta), sources=tuple(p.meta.sources))
+
+
+def commune_row(c: Any, url_of: Any) -> CommuneRow:
+    """Return a current commune's row."""
+    return CommuneRow(
         id=c.commune.code, slug=c.slug, name=c.commune.name, type=c.commune.type, url=url_of(c),
         former_units=tuple(f"{f.name} ({f.district})" for f in c.commune.former), products=len(c.products),
         current_products=sum(1 for x in c.products if x.current), producers=len(c.producers), crafts=len(c.crafts))
-        for c in site.communes]
-    crafts = [CraftRow(
+
+
+def craft_row(c: Any, url_of: Any) -> CraftRow:
+    """Return a village craft's row."""
+    return CraftRow(
         id=c.slug, name=c.name, url=url_of(c), craft=c.meta.craft,
         recognition_type=c.meta.recognition_type.value if c.meta.recognition_type else None, status=c.meta.status,
         recognition_year=c.meta.recognition_year, decision=c.meta.decision, **_place(c),
-        products=tuple(x.slug for x in c.products), **_position(c.meta), sources=tuple(c.meta.sources)) for c in site.crafts]
-    fairs = [FairRow(
+        products=tuple(x.slug for x in c.products), **_position(c.meta), sources=tuple(c.meta.sources))
+
+
+def fair_row(f: Any, url_of: Any) -> FairRow:
+    """Return a trade fair's row."""
+    return FairRow(
         id=f.slug, name=f.name, url=url_of(f), start=f.start.isoformat(), end=f.end.isoformat(), upcoming=f.upcoming,
         venue=f.meta.venue, city=f.meta.city, commune_code=f.commune.code if f.commune else None,
         commune=f.commune.name if f.commune else None, organiser=f.meta.organiser, booths=f.meta.booths,
         products=tuple(x.slug for x in f.products), producers=tuple(x.slug for x in f.producers),
-        **_position(f.meta), sources=tuple(f.meta.sources)) for f in site.fairs]
+        **_position(f.meta), sources=tuple(f.meta.sources))
+
+
+def build_records(site: Site, url_of: Any, memo: Any = None, keys: Any = None) -> Records:
+    """Return the records of ``site``; ``url_of(node)`` gives each entry's site-relative
+    URL (the default language's). With a ``memo`` and the site's ``keys`` (``memo.Keys``),
+    an entry whose context key is unchanged keeps its rows."""
+    from .memo import node_key
+
+    today = site.today
+
+    def rows(node: Any, make: Any) -> Any:
+        return make() if memo is None else memo.cached("record", node_key(node), keys.of(node), make)
+
+    products, recognitions = [], []
+    for p in site.products:
+        row, recs = rows(p, lambda p=p: product_rows(p, today, url_of))
+        products.append(row)
+        recognitions += recs
+    producers = [rows(p, lambda p=p: producer_row(p, url_of)) for p in site.producers]
+    communes = [rows(c, lambda c=c: commune_row(c, url_of)) for c in site.communes]
+    crafts = [rows(c, lambda c=c: craft_row(c, url_of)) for c in site.crafts]
+    fairs = [rows(f, lambda f=f: fair_row(f, url_of)) for f in site.fairs]
     return Records(today, tuple(products), tuple(recognitions), tuple(producers), tuple(communes), tuple(crafts), tuple(fairs))
 
 

@@ -177,13 +177,17 @@ def template_digests(templates: Path) -> dict[str, str]:
 
 
 class PageKeys:
-    """The cache key of each page spec (see the module docstring)."""
+    """The cache key of each page spec (see the module docstring), and ``page_key``: what
+    every page depends on (engine, site-wide data, assets, every template, and the build's
+    data key), which keys the planner's units of pages (``plan.Unit``)."""
 
-    def __init__(self, setup: Setup, templates: dict[str, str], code: str) -> None:
+    def __init__(self, setup: Setup, templates: dict[str, str], code: str, data: str = "") -> None:
         common = hashlib.blake2b(digest_size=16)
         for part in (code, *(c.digest() for c in setup.configs.values()), repr(sorted(setup.assets.items())), setup.base_url):
             common.update(part.encode() + b"\0")
         self.base, self.templates = common.hexdigest(), templates
+        every = "".join(f"{n}\0{d}\0" for n, d in sorted(templates.items()))
+        self.page_key = hashlib.blake2b(f"{self.base}\0{data}\0{every}".encode(), digest_size=16).hexdigest()
 
     def __call__(self, spec: PageSpec) -> bytes:
         """Return the key of one page (16 bytes)."""

@@ -39,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -259,20 +259,23 @@ class Indexer:
             return None
         return state
 
-    def plan(self, records: dict[str, dict[str, Record]], full: bool = False) -> IndexJob:
-        """Return the job that makes this build's index from every language's records
-        (``{lang: {key: Record}}``): a delta over the last base, or a new base when there is
-        none, ``full`` is asked, the languages changed or the delta is too large."""
+    def plan(self, digests: dict[str, dict[str, str]], record: Callable[[str, str], Record], full: bool = False) -> IndexJob:
+        """Return the job that makes this build's index from every language's records, given
+        by their digests (``{lang: {key: digest}}``; ``record(lang, key)`` makes one): a
+        delta over the last base, or a new base when there is none, ``full`` is asked, the
+        languages changed or the delta is too large. Only the records a new bundle holds are
+        made (in this thread: the build's own views are not shared with the job's)."""
         state = self.state
-        if not full and state is not None and set(state.base) == set(records):
+        if not full and state is not None and set(state.base) == set(digests):
             delta, stale = {}, 0
-            for lang, current in records.items():
+            for lang, current in digests.items():
                 base = {k: v for b in state.base[lang] for k, v in b.records.items()}
-                delta[lang] = {k: r for k, r in current.items() if base.get(k, ("",))[0] != r.digest}
+                delta[lang] = {k: record(lang, k) for k, d in current.items() if base.get(k, ("",))[0] != d}
                 stale += len(delta[lang]) + sum(1 for k in base if k not in current)
-            if stale <= delta_limit(sum(len(c) for c in records.values())):
-                return IndexJob(self, records, delta=delta)
-        return IndexJob(self, records, delta=None)
+            if stale <= delta_limit(sum(len(c) for c in digests.values())):
+                return IndexJob(self, digests, delta=delta)
+        every = {lang: {k: record(lang, k) for k in current} for lang, current in digests.items()}
+        return IndexJob(self, digests, delta=None, every=every)
 
     def save(self, state: IndexState) -> None:
         """Remember ``state`` and remove the bundles it does not use."""
@@ -295,8 +298,9 @@ class IndexJob:
     stops Pagefind (the build failed). Raises ``SearchIndexError`` if Pagefind failed.
     """
 
-    def __init__(self, indexer: Indexer, records: dict[str, dict[str, Record]], delta: dict | None) -> None:
-        self.indexer, self.records, self.delta = indexer, records, delta
+    def __init__(self, indexer: Indexer, digests: dict[str, dict[str, str]], delta: dict | None,
+                 every: dict[str, dict[str, Record]] | None = None) -> None:
+        self.indexer, self.records, self.delta, self.every = indexer, digests, delta, every
         self.made = 0  # bundles made by this job (0: all reused)
         self._stop = threading.Event()
         self._process: subprocess.Popen | None = None
@@ -319,7 +323,8 @@ class IndexJob:
     def _make(self) -> IndexState:
         old = self.indexer.state
         if self.delta is None:
-            base = {lang: self._base(lang, recs) for lang, recs in self.records.items()}
+            assert self.every is not None
+            base = {lang: self._base(lang, recs) for lang, recs in self.every.items()}
             state = IndexState(_version(), base, {lang: None for lang in self.records})
         else:
             assert old is not None

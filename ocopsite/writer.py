@@ -246,6 +246,7 @@ class Update:
         self.manifest: Manifest = {}
         self.same: list[tuple[str, bytes]] = []
         self.changed = 0
+        self.rendered_paths: list[str] = []  # pages rendered by this build (kept or written)
         self.writer = SpareWriter(output, self.out.spare)
 
     def unchanged(self, path: str, key: bytes) -> bool:
@@ -256,6 +257,16 @@ class Update:
             self.same.append((path, key))
             return True
         return False
+
+    def keep(self, pages: list[tuple[str, bytes]]) -> bool:
+        """Keep every ``(path, key)`` of a unit of pages if the live site has them all, as
+        recorded (``unchanged`` for each); else keep none and return False."""
+        for path, key in pages:
+            rec = self.live.get(path)
+            if rec is None or rec[0] != key or not (self.trust or verified(self.writer.live, {path: rec})):
+                return False
+        self.same += pages
+        return True
 
     def _spare(self) -> Manifest:
         """Return the spare folder's checked manifest, preparing the folder on first use
@@ -291,6 +302,7 @@ class Update:
     def rendered(self, path: str, record: tuple) -> None:
         """Record a page the renderer wrote (or kept, or linked) through ``writer``."""
         self.manifest[path] = record
+        self.rendered_paths.append(path)
         self.changed += 1
 
     def finish(self, meta: dict | None = None) -> tuple[int, int]:

@@ -206,7 +206,7 @@ def test_share_cards_for_products_and_fairs(small_site: Path) -> None:
     card = Image.open(small_site / "output" / url)
     assert card.size == (1200, 630) and card.format == "JPEG", "a card with a photo is a JPEG"
     fair = (small_site / "output/hoi-cho/le-hoi-cam-2026/index.html").read_text(encoding="utf-8")
-    [flat] = __import__("re").findall(r'<meta property="og:image" content="https://example.org/(anh/the-hoi-cho-le-hoi-cam-2026-[^"]+\.png)">', fair)
+    [flat] = __import__("re").findall(r'<meta property="og:image" content="https://example.org/(anh/the-[^"]+\.png)">', fair)
     flat_card = Image.open(small_site / "output" / flat)
     assert flat_card.size == (1200, 630) and flat_card.format == "PNG", "the flat design is a small palette PNG"
     assert (small_site / "output" / flat).stat().st_size < 30_000

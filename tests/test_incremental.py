@@ -13,7 +13,7 @@ import pytest
 from ocopsite import render
 from ocopsite.pipeline import Session, build
 
-from .conftest import DATA, TODAY, tree
+from .conftest import CONFIG, DATA, PROJECT, TODAY, tree, write_files
 
 
 
@@ -100,3 +100,154 @@ def test_output_does_not_depend_on_the_number_of_workers(small_site: Path, tmp_p
         assert result.written == result.files
         trees.append(tree(copy / "output"))
     assert trees[0] == trees[1] == trees[2]
+
+
+# --- random edits, additions and deletions -----------------------------------------------------
+
+COMMUNES = ["cam-binh", "ky-anh", "huong-khe", "thach-ha", "duc-tho"]
+GROUPS = ["food", "beverages", "herbal", "handicrafts"]
+WORDS = "mật ong nước mắm kẹo lạc cu đơ rượu nếp chè xanh cam bưởi nón lá tinh dầu tràm".split()
+
+
+class RandomSite:
+    """A bilingual site kept as data and written out after every change, so random edits
+    stay valid content."""
+
+    def __init__(self, root: Path, rng) -> None:
+        self.root, self.rng = root, rng
+        self.producers = {f"htx-{i}": {"name": f"Hợp tác xã số {i}", "type": "cooperative", "commune": COMMUNES[i % 5]}
+                          for i in range(4)}
+        self.products: dict[str, dict] = {}
+        self.serial = 0
+        for _ in range(10):
+            self.add_product()
+        self.crafts = {"nghe-non": {"name": "Nghề nón lá", "products": sorted(self.products)[:2]}}
+        self.fairs = {"hoi-cho-xuan": {"name": "Hội chợ mùa xuân", "start": "2027-01-20", "products": sorted(self.products)[2:4],
+                                       "producers": ["htx-1"]}}
+        (root / "site_config.yaml").write_text(CONFIG.replace("page_size: 1", "page_size: 3") + "languages: [vi, en]\n", encoding="utf-8")
+        self.write_all()
+
+    def words(self, n: int) -> str:
+        return " ".join(self.rng.choice(WORDS) for _ in range(n))
+
+    def add_product(self) -> str:
+        self.serial += 1
+        slug = f"san-pham-{self.serial}"
+        self.products[slug] = {
+            "name": f"{self.words(2).capitalize()} số {self.serial}", "group": self.rng.choice(GROUPS),
+            "producer": self.rng.choice([*self.producers, ""]), "commune": self.rng.choice(COMMUNES),
+            "recognitions": [(self.rng.choice([3, 4, 5]), f"{self.rng.choice([2021, 2023, 2024, 2025])}-0{self.rng.randint(1, 9)}-15")],
+            "summary": self.words(6), "story": self.words(20), "english": self.rng.random() < 0.4,
+        }
+        return slug
+
+    def write_all(self) -> None:
+        for folder in ("products", "producers", "crafts", "fairs"):
+            shutil.rmtree(self.root / "content" / folder, ignore_errors=True)
+        files = {}
+        for slug, p in self.products.items():
+            recs = "".join(f"  - stars: {s}\n    date: {d}\n" for s, d in p["recognitions"])
+            producer = p["producer"] if p["producer"] in self.producers else ""
+            files[f"content/products/{slug}/index.md"] = (
+                f"---\nname: {p['name']}\ngroup: {p['group']}\nproducer: {producer}\ncommune: {p['commune']}\n"
+                f"recognitions:\n{recs}summary: {p['summary']}\n---\n{p['story']}\n")
+            if p["english"]:
+                files[f"content/products/{slug}/index.en.md"] = f"---\nname: English {p['name']}\nsummary: In English.\n---\nThe story.\n"
+        for slug, p in self.producers.items():
+            files[f"content/producers/{slug}/index.md"] = f"---\nname: {p['name']}\ntype: {p['type']}\ncommune: {p['commune']}\n---\nVề chúng tôi.\n"
+        for slug, c in self.crafts.items():
+            listed = [x for x in c["products"] if x in self.products]
+            files[f"content/crafts/{slug}/index.md"] = f"---\nname: {c['name']}\ncraft: nón lá\ncommune: ky-anh\nproducts: {listed}\n---\nLàng nghề.\n"
+        for slug, f in self.fairs.items():
+            listed = [x for x in f["products"] if x in self.products]
+            files[f"content/fairs/{slug}/index.md"] = (f"---\nname: {f['name']}\nstart: {f['start']}\nproducts: {listed}\n"
+                                                       f"producers: {f['producers']}\n---\nHội chợ.\n")
+        files["content/pages/gioi-thieu.md"] = "---\ntitle: Giới thiệu\nmenu: 1\n---\nTrang giới thiệu.\n"
+        write_files(self.root, files)
+
+    def change(self) -> str:
+        """Make one random change; return what it was."""
+        rng, products = self.rng, self.products
+        slug = rng.choice(sorted(products))
+        p = products[slug]
+        what = rng.choice(["story", "rename", "stars", "renewal", "group", "commune", "producer", "add", "delete",
+                           "producer name", "english", "craft", "fair", "summary"])
+        if what == "story":
+            p["story"] += " " + self.words(5)
+        elif what == "rename":
+            p["name"] = f"{self.words(2).capitalize()} {slug}"
+        elif what == "stars":
+            p["recognitions"][0] = (rng.choice([3, 4, 5]), p["recognitions"][0][1])
+        elif what == "renewal":
+            p["recognitions"].append((rng.choice([4, 5]), "2026-06-01") if rng.random() < 0.7 else (3, "2019-01-01"))
+        elif what == "group":
+            p["group"] = rng.choice(GROUPS)
+        elif what == "commune":
+            p["commune"] = rng.choice(COMMUNES)
+        elif what == "producer":
+            p["producer"] = rng.choice([*self.producers, ""])
+        elif what == "add":
+            slug = self.add_product()
+        elif what == "delete" and len(products) > 3:
+            del products[slug]
+        elif what == "producer name":
+            producer = rng.choice(sorted(self.producers))
+            self.producers[producer]["name"] = f"Hợp tác xã {self.words(2)}"
+        elif what == "english":
+            p["english"] = not p["english"]
+        elif what == "craft":
+            self.crafts["nghe-non"]["products"] = rng.sample(sorted(products), 2)
+        elif what == "fair":
+            self.fairs["hoi-cho-xuan"]["products"] = rng.sample(sorted(products), 2)
+        elif what == "summary":
+            p["summary"] = self.words(5)
+        self.write_all()
+        return f"{what} {slug}"
+
+
+@pytest.mark.parametrize("seed", [20261207])
+def test_random_edits_additions_and_deletions_build_as_a_clean_build(tmp_path: Path, seed: int) -> None:
+    import random
+
+    command_line, preview = tmp_path / "cli", tmp_path / "preview"
+    for root in (command_line, preview):
+        root.mkdir()
+        shutil.copytree(PROJECT / "templates", root / "templates")
+        shutil.copytree(PROJECT / "assets", root / "assets")
+    sites = [RandomSite(command_line, random.Random(seed)), RandomSite(preview, random.Random(seed))]
+    session = Session()
+    build(command_line, TODAY)
+    build(preview, TODAY, session=session)
+    for n in range(18):
+        changes = {s.change() for s in sites}
+        assert len(changes) == 1
+        build(command_line, TODAY)
+        build(preview, TODAY, session=session)
+        clean = clean_build(command_line, tmp_path, f"r{n}")
+        what = changes.pop()
+        assert tree(command_line / "output", search="live") == clean, f"step {n}: {what}"
+        assert tree(preview / "output", search="live") == clean, f"step {n} (preview): {what}"
+
+
+def test_a_story_edit_renders_one_page_per_language(tmp_path: Path) -> None:
+    import random
+
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copytree(PROJECT / "templates", root / "templates")
+    shutil.copytree(PROJECT / "assets", root / "assets")
+    site = RandomSite(root, random.Random(1))
+    build(root, TODAY)
+    slug = sorted(site.products)[0]
+    site.products[slug]["english"] = False
+    site.write_all()
+    build(root, TODAY)
+    site.products[slug]["story"] += " Một câu mới."
+    site.write_all()
+    result = build(root, TODAY)
+    assert sorted(result.rendered) == sorted([f"san-pham/{slug}/index.html", f"en/products/{slug}/index.html"])
+    site.products[slug]["name"] = "Ăn thử tên mới"
+    site.write_all()
+    result = build(root, TODAY)
+    shows = [p for p in result.rendered if p.startswith(("san-pham/", "sao/", "nhom/", "en/products/", "en/stars/", "en/groups/"))]
+    assert f"san-pham/{slug}/index.html" in shows and "san-pham/index.html" in shows, "a renamed product's lists are rendered again"

@@ -64,7 +64,7 @@ def test_sitemap_is_valid_with_absolute_urls_and_vietnam_dates(site: Path) -> No
     assert all(loc.startswith("https://example.org/") for loc in urls)
     assert urls["https://example.org/san-pham/nuoc-mam-ky-phu/"] == "2024-10-15T00:00:00+07:00"  # never shifted a day
     assert urls["https://example.org/san-pham/keo-nguy-hiem/"] == "2025-02-03T00:00:00+07:00"  # `updated` wins
-    assert "https://example.org/san-pham/nuoc-mam-ky-phu/in/" not in urls and "https://example.org/404.html" not in urls
+    assert "https://example.org/404.html" not in urls
     assert "&amp;" in out(site, "sitemap.xml") or "keo-nguy-hiem" in out(site, "sitemap.xml")
 
 
@@ -195,17 +195,20 @@ def test_qr_codes_decode_to_the_canonical_url(site: Path) -> None:
         flat = Image.new("RGB", png.size, "white")
         flat.paste(png, mask=png.getchannel("A"))
         assert [r.text for r in zxingcpp.read_barcodes(flat)] == [url]
-    sheet = out(site, "san-pham/nuoc-mam-ky-phu/in/index.html")
-    assert 'src="/san-pham/nuoc-mam-ky-phu/qr.svg"' in sheet
-    assert '<link rel="canonical" href="https://example.org/san-pham/nuoc-mam-ky-phu/">' in sheet, "the sheet is not a second copy for search engines"
-    assert "size: A6" in (site / "output/assets").joinpath(re.search(r'href="/assets/(css/sheet\.[0-9a-f]+\.css)"', sheet).group(1)).read_text()
+    # the page prints as its A6 sheet with the QR code: no second copy of the page to publish
+    page = out(site, "san-pham/nuoc-mam-ky-phu/index.html")
+    sheet = page[page.index('<div class="print-sheet">'):]
+    assert 'src="/san-pham/nuoc-mam-ky-phu/qr.svg"' in sheet and "example.org/<wbr>san-pham/<wbr>nuoc-mam-ky-phu/" in sheet
+    assert not (site / "output/san-pham/nuoc-mam-ky-phu/in").exists()
+    css = (site / "output/assets").joinpath(re.search(r'href="/assets/(css/style\.[0-9a-f]+\.css)"', page).group(1)).read_text()
+    assert "@page sheet { size: A6;" in css and ".print-sheet { display: block; page: sheet;" in css
 
 
 def test_share_buttons_need_no_third_party_script(site: Path) -> None:
     page = out(site, "san-pham/nuoc-mam-ky-phu/index.html")
     assert 'href="https://www.facebook.com/sharer/sharer.php?u=https%3A//example.org/san-pham/nuoc-mam-ky-phu/"' in page
     scripts = re.findall(r"<script[^>]*src=\"([^\"]+)\"", page)
-    assert scripts and all(s.startswith("/assets/js/share.") for s in scripts)
+    assert scripts and all(s.startswith("/assets/js/") for s in scripts), "only the site's own scripts"
     assert 'class="btn js-share" hidden' in page and 'class="btn js-copy"' in page
 
 

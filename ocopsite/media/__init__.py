@@ -25,7 +25,7 @@ from typing import Any
 
 from ..config import ImageSettings
 from ..errors import ContentError, Msg, msg, rel
-from ..kinds import KINDS, digital_link, section
+from ..kinds import KINDS, digital_link
 from ..models import Image, Photo
 from ..vietnamese import format_date_range, slugify
 from ..parallel import context
@@ -86,6 +86,9 @@ class Media:
     reused: int
     #: The site's own card, for the home page, lists and plain pages.
     site_card: Picture | None = None
+    #: The own digests and context keys of the site's entries (``memo.Keys``), known once
+    #: the photos are processed.
+    keys: Any = None
 
     def cover(self, photos: Iterable[Photo]) -> Image | None:
         """Return the first of ``photos`` that was processed, or None."""
@@ -155,21 +158,30 @@ class _Book:
 
 
 def run_media(site: Any, root: Path, workers: int | None = None,
-              progress: Callable[[int, int], None] | None = None) -> tuple[Media, list[ContentError]]:
+              progress: Callable[[int, int], None] | None = None, memo: Any = None,
+              data_key: str = "") -> tuple[Media, list[ContentError]]:
     """Make (or reuse) every derived file of an assembled site.
 
     Returns ``(media, problems)``: a photo that cannot be processed is a ``ContentError``
-    naming the file, and never stops the other photos.
+    naming the file, and never stops the other photos. With a ``memo`` (``memo.Memo``), an
+    entry whose context key (under ``data_key``) is unchanged keeps its card and QR code
+    without their being described again.
     """
+    from ..memo import Keys, node_key
+
     cache = root / CACHE_DIR
     cache.mkdir(parents=True, exist_ok=True)
     existing = set(os.listdir(cache))
     book = _Book(cache)
     shot = _photos(_all_photos(site), site.config.images, root, book, existing, workers, progress)
+    keys = Keys(site, shot.images, data_key)
     out = _Jobs(root, shot)
     for node in site.nodes():
-        out.entry(site, node)
-    site_card = out.card("site", "", cards.CardSpec(site.config.title, site.config.tagline, "", None, False, "", None, "site"), site.config.title)
+        if memo is None:
+            out.add(node, out.describe(site, node))
+        else:
+            out.add(node, memo.cached("media", node_key(node), keys.of(node), lambda node=node: out.describe(site, node)))
+    site_card = out.card("", cards.CardSpec(site.config.title, site.config.tagline, "", None, False, "", None, "site"), site.config.title)
     todo = [j for j in out.jobs if j.key not in existing]
     _results, failed = run_jobs(todo, workers)
     if failed:  # only a programming error can get here: fonts, URLs and texts are ours
@@ -177,7 +189,7 @@ def run_media(site: Any, root: Path, workers: int | None = None,
     used = set(out.files.values()) | _BOOK
     book.save({k for k in book.photos if any(n in used for n, *_ in book.photos[k]["d"])}, {str(p.source) for p in _all_photos(site)})
     made, reused = shot.made + len(todo), shot.reused + len(out.jobs) - len(todo)
-    return Media(shot.images, out.cards, out.qr, out.files, frozenset(used), made, reused, site_card), shot.problems
+    return Media(shot.images, out.cards, out.qr, out.files, frozenset(used), made, reused, site_card, keys), shot.problems
 
 
 class _Jobs:
@@ -192,25 +204,37 @@ class _Jobs:
         self.qr: dict[tuple[str, str], str] = {}
         self.files: dict[str, str] = dict(shot.files)
 
-    def entry(self, site: Any, node: Any) -> None:
-        """Add the QR code and the card of one node, as the kinds table asks."""
+    def describe(self, site: Any, node: Any) -> tuple:
+        """Return what one node's QR code and card are, as the kinds table asks:
+        ``((url, title) | None, (card spec, alt) | None)``."""
         spec = KINDS[node.kind]
+        code = card = None
         if spec.qr:  # a product with a GTIN: its GS1 Digital Link, which resolves to the page
             gtin = getattr(node.meta, "gtin", None)
-            url = digital_link(site.config.base_url, gtin) if gtin else site.config.base_url + node.url.lstrip("/")
-            name = f"qr-{_digest(qr.QR_VERSION, url, node.name)}.svg"
+            code = (digital_link(site.config.base_url, gtin) if gtin else site.config.base_url + node.url.lstrip("/"), f"QR: {node.name}")
+        if spec.card:
+            card = (card_spec(node, site.config.title, media_cover(node, self.images)), node.name)
+        return code, card
+
+    def add(self, node: Any, described: tuple) -> None:
+        """Add the jobs and files of one node's QR code and card (see ``describe``)."""
+        code, card = described
+        if code is not None:
+            url, title = code
+            name = f"qr-{_digest(qr.QR_VERSION, url, title)}.svg"
             self.qr[(node.kind, node.slug)] = node.url + "qr.svg"
             self.files[node.url.lstrip("/") + "qr.svg"] = name
-            self.jobs.append(Job("qr", name, qr.make_qr, (url, f"QR: {node.name}", os.path.join(self.cache, name)), node.url))
-        if spec.card:
-            card = card_spec(node, site.config.title, media_cover(node, self.images))
-            self.cards[(node.kind, node.slug)] = self.card(f"{section(node.kind)}-{node.slug}", node.url, card, node.name)
+            self.jobs.append(Job("qr", name, qr.make_qr, (url, title, os.path.join(self.cache, name)), node.url))
+        if card is not None:
+            self.cards[(node.kind, node.slug)] = self.card(node.url, *card)
 
-    def card(self, stem: str, owner: str, card: cards.CardSpec, alt: str) -> Picture:
-        """Add one share card job; return the picture it publishes."""
-        name = f"the-{stem or 'trang'}-{_digest(cards.CARD_VERSION, repr(card), self.fonts)}.{card.extension}"
-        self.files[f"{OUTPUT_DIR}/{name}"] = name
-        self.jobs.append(Job("card", name, cards.render_card, (card, str(self.root / "assets"), self.cache, os.path.join(self.cache, name)), owner))
+    def card(self, owner: str, card: cards.CardSpec, alt: str) -> Picture:
+        """Add one share card job; return the picture it publishes. The file is named by
+        what it shows, so two entries whose cards are the same picture publish one file."""
+        name = f"the-{_digest(cards.CARD_VERSION, repr(card), self.fonts)}.{card.extension}"
+        if f"{OUTPUT_DIR}/{name}" not in self.files:
+            self.files[f"{OUTPUT_DIR}/{name}"] = name
+            self.jobs.append(Job("card", name, cards.render_card, (card, str(self.root / "assets"), self.cache, os.path.join(self.cache, name)), owner))
         return Picture(f"/{OUTPUT_DIR}/{name}", cards.WIDTH, cards.HEIGHT, alt)
 
 

@@ -36,7 +36,6 @@ TEMPLATE_PAGES = {
     "stars": "sao/4/",
     "group": "nhom/thuc-pham/",
     "product": "san-pham/nuoc-mam-ky-phu/",
-    "sheet": "san-pham/nuoc-mam-ky-phu/in/",
     "producers": "chu-the/",
     "producer": "chu-the/htx-thu-mua-va-che-bien-thuy-hai-san-ky-phu/",
     "communes": "xa-phuong/",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import hashlib
 import json
 import os
@@ -123,6 +125,24 @@ def test_gate_browser_screenshots_one_page_per_template(browser, served: str) ->
             problems += [f"/{path} at {width}px: {p}" for p in found]
     assert problems == [], "\n".join(problems)
     assert len(list((ARTIFACTS / "screenshots").glob("*.png"))) == 2 * len(TEMPLATE_PAGES)
+
+
+@pytest.mark.parametrize("path", ["san-pham/nuoc-mam-ky-phu/", "en/products/nuoc-mam-ky-phu/"])
+def test_gate_a_product_page_prints_as_one_a6_sheet(browser, served: str, path: str) -> None:
+    from pypdf import PdfReader
+
+    problems, page = visit(browser, served + path)
+    page.emulate_media(media="print")
+    shown = page.eval_on_selector_all("main > *", "els => els.filter(e => getComputedStyle(e).display != 'none').map(e => e.className)")
+    qr = page.eval_on_selector(".print-sheet .sheet-qr", "img => img.complete && img.naturalWidth > 0")
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    page.context.close()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"sheet-{path.strip('/').replace('/', '-')}.pdf").write_bytes(pdf)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    width, height = (float(v) * 25.4 / 72 for v in pages[0].mediabox.upper_right)
+    assert problems == [] and shown == ["print-sheet"] and qr
+    assert len(pages) == 1 and (round(width), round(height)) == (105, 148), (len(pages), width, height)
 
 
 def test_gate_browser_negative_control(browser, broken_site: str) -> None:
