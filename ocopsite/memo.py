@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -66,11 +67,14 @@ class Keys:
     def related(self, node: Any, attr: str) -> str:
         """Return a hash of the entries of one relation of ``node`` (slugs, in order, and
         own digests)."""
+        value = getattr(node, attr, None)
+        if not value:
+            return ""
         key = (id(node), attr)
         if (h := self._relation.get(key)) is None:
-            value = getattr(node, attr, None)
-            items = value if isinstance(value, tuple) else (value,) if value is not None else ()
-            h = self._relation[key] = _hash(*(f"{n.kind}/{n.slug}:{self._own[id(n)]}" for n in items))
+            items = value if isinstance(value, tuple) else (value,)
+            own = self._own
+            h = self._relation[key] = _hash(*(f"{n.kind}/{n.slug}:{own[id(n)]}" for n in items))
         return h
 
     def _context(self, node: Any) -> str:
@@ -113,7 +117,7 @@ class Memo:
 
     @staticmethod
     def _shard(key: str) -> int:
-        return hashlib.blake2b(key.encode(), digest_size=1).digest()[0] % SHARDS
+        return zlib.crc32(key.encode()) % SHARDS
 
     def get(self, part: str, key: str, context: str) -> Any:
         """Return the ``part`` value of entry ``key`` if it was derived from ``context``."""

@@ -60,13 +60,12 @@ def inputs_stamp(root: Path, today: dt.date, base_url: str | None) -> str:
     """
     from . import code_version
 
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{code_version()}\0{today.isoformat()}\0{base_url or ''}\0".encode())
+    parts = [f"{code_version()}\0{today.isoformat()}\0{base_url or ''}"]
     stack = [str(root / name) for name in ("content", "templates", "assets")]
     config = root / "site_config.yaml"
     if config.exists():
         st = config.stat()
-        h.update(f"config\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0".encode())
+        parts.append(f"config\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}")
     while stack:
         folder = stack.pop()
         try:
@@ -76,10 +75,10 @@ def inputs_stamp(root: Path, today: dt.date, base_url: str | None) -> str:
             continue
         for item in items:
             st = item.stat(follow_symlinks=False)
-            h.update(f"{item.path}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0".encode())
+            parts.append(f"{item.path}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}")
             if item.is_dir(follow_symlinks=False):
                 stack.append(item.path)
-    return h.hexdigest()
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def resolve_today(now: str | None = None, environ: dict[str, str] | None = None) -> dt.date:
@@ -257,7 +256,8 @@ def _build(root: Path, today: dt.date, base_url: str | None, output: Path,
     setup, keys = render_setup(site, root)
     try:
         files, written, rendered = write_site(site, media, units(site, media, records, keys.page_key, facts), root, output, setup,
-                                              keys, workers, trust=session is not None, meta=meta, extra=search.items, records=records)
+                                              keys, workers, trust=session is not None, meta=meta, extra=search.items, records=records,
+                                              memo=memo)
     finally:
         search.cancel()
     memo.save()
@@ -378,7 +378,7 @@ class SearchOutputs:
 
 def write_site(site: Site, media: Any, units: Iterable[Any], root: Path, output: Path, setup: Any, keys: Any,
                workers: int | None = None, trust: bool = False, meta: dict | None = None,
-               extra: Callable[[], dict[str, Any]] | None = None, records: Any = None) -> tuple[int, int, list[str]]:
+               extra: Callable[[], dict[str, Any]] | None = None, records: Any = None, memo: Any = None) -> tuple[int, int, list[str]]:
     """Render and write. A unit of pages (``plan.Unit``) whose key the live output's unit
     table has, with every page still as written, is kept without being planned; the pages
     of the others are planned, and those whose render key (``keys``) the live output
@@ -423,7 +423,7 @@ def write_site(site: Site, media: Any, units: Iterable[Any], root: Path, output:
         raise BuildError([ContentError(f"templates/{exc.template}", exc.line, 0, "", exc.message)]) from None
     except ValueError as exc:  # the planner's own rules (see plan.Planner.check_links)
         raise BuildError([ContentError("ocopsite/plan.py", 0, 0, "", msg("site check failed: {detail}", detail=exc.args[0] if exc.args else str(exc)))]) from None
-    for path, item in (other_files(site, media, sitemap, root, records) | (extra() if extra else {})).items():
+    for path, item in (other_files(site, media, sitemap, root, records, memo) | (extra() if extra else {})).items():
         if not update.unchanged(path, item.key):
             update.put(path, item)
     return (*update.finish({**(meta or {}), "units": table}), update.rendered_paths)
@@ -458,7 +458,7 @@ def generated_assets() -> dict[str, tuple[str, bytes]]:
     return out
 
 
-def other_files(site: Site, media: Any, sitemap: list, root: Path, records: Any = None) -> dict[str, Any]:
+def other_files(site: Site, media: Any, sitemap: list, root: Path, records: Any = None, memo: Any = None) -> dict[str, Any]:
     """Return the files that are not pages, as writer items: machine outputs (feed,
     calendars, sitemap, robots.txt), the open data of the ``records``, media files (linked
     from the cache) and assets."""
@@ -474,7 +474,8 @@ def other_files(site: Site, media: Any, sitemap: list, root: Path, records: Any 
     records = records or site_records(site)
     outputs = machine_outputs(site, sitemap, records)
     licence = site.config.data_licence.model_dump() if site.config.data_licence else None
-    outputs |= open_data(records, site.config.base_url, segment("data") + "/", licence)
+    context = (lambda kind, id: media.keys.context[f"{kind}/{id}"]) if memo is not None else None
+    outputs |= open_data(records, site.config.base_url, segment("data") + "/", licence, memo, context)
     for path, data in outputs.items():
         items[path] = Item(hashlib.blake2b(data, digest_size=16).digest(), data=data)
     cache = str(root / CACHE_DIR)

@@ -295,18 +295,40 @@ def build_records(site: Site, url_of: Any, memo: Any = None, keys: Any = None) -
     today = site.today
 
     def rows(node: Any, make: Any) -> Any:
-        return make() if memo is None else memo.cached("record", node_key(node), keys.of(node), make)
+        if memo is None:
+            return _flat(make())
+        kept = memo.get("record", node_key(node), keys.of(node))
+        if kept is memo.MISSING:  # kept as plain tuples: a fraction of the memory and time of the rows
+            return memo.put("record", node_key(node), keys.of(node), _flat(make()))
+        return kept
 
     products, recognitions = [], []
     for p in site.products:
-        row, recs = rows(p, lambda p=p: product_rows(p, today, url_of))
+        row, recs = _rows(rows(p, lambda p=p: product_rows(p, today, url_of)))
         products.append(row)
         recognitions += recs
-    producers = [rows(p, lambda p=p: producer_row(p, url_of)) for p in site.producers]
-    communes = [rows(c, lambda c=c: commune_row(c, url_of)) for c in site.communes]
-    crafts = [rows(c, lambda c=c: craft_row(c, url_of)) for c in site.crafts]
-    fairs = [rows(f, lambda f=f: fair_row(f, url_of)) for f in site.fairs]
+    producers = [_rows(rows(p, lambda p=p: producer_row(p, url_of))) for p in site.producers]
+    communes = [_rows(rows(c, lambda c=c: commune_row(c, url_of))) for c in site.communes]
+    crafts = [_rows(rows(c, lambda c=c: craft_row(c, url_of))) for c in site.crafts]
+    fairs = [_rows(rows(f, lambda f=f: fair_row(f, url_of))) for f in site.fairs]
     return Records(today, tuple(products), tuple(recognitions), tuple(producers), tuple(communes), tuple(crafts), tuple(fairs))
+
+
+_ROW_CLASSES = {c.__name__: c for c in (RecognitionRow, ProductRow, ProducerRow, CommuneRow, CraftRow, FairRow)}
+
+
+def _flat(value: Any) -> Any:
+    """Return rows (a row, or a product's row and recognition rows) as plain tuples."""
+    if isinstance(value, tuple) and not dataclasses.is_dataclass(value):
+        return tuple(_flat(v) for v in value)
+    return (type(value).__name__, *(getattr(value, f.name) for f in dataclasses.fields(value)))
+
+
+def _rows(flat: Any) -> Any:
+    """Return the rows ``_flat`` made plain."""
+    if flat and isinstance(flat[0], str):
+        return _ROW_CLASSES[flat[0]](*flat[1:])
+    return tuple(_rows(v) for v in flat)
 
 
 def as_dict(row: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -171,23 +172,39 @@ class Site:
     pages: tuple[Page, ...]
     communes: tuple[CommunePage, ...]
 
-    @property
+    # Computed once: the site never changes after assembly, and lists ask for these often.
+    @functools.cached_property
     def current_products(self) -> list[Product]:
         """Return the products with a recognition in force on the build date."""
         return [p for p in self.products if p.current]
 
-    @property
+    @functools.cached_property
     def expired_products(self) -> list[Product]:
         """Return the products with no recognition in force: expired, or of unknown date."""
         return [p for p in self.products if p.status in ("expired", "unknown")]
 
     def products_by_stars(self) -> dict[int, list[Product]]:
         """Return current products keyed by current stars (5, 4, 3)."""
-        return {n: [p for p in self.current_products if p.stars == n] for n in (5, 4, 3)}
+        return self._by_stars
 
     def products_by_group(self) -> dict[models.ProductGroup, list[Product]]:
         """Return current products keyed by product group, in the criteria's order."""
-        return {g: [p for p in self.current_products if p.meta.group == g] for g in models.ProductGroup}
+        return self._by_group
+
+    @functools.cached_property
+    def _by_stars(self) -> dict[int, list[Product]]:
+        out: dict[int, list[Product]] = {5: [], 4: [], 3: []}
+        for p in self.current_products:
+            out[p.stars].append(p)
+        return out
+
+    @functools.cached_property
+    def _by_group(self) -> dict[models.ProductGroup, list[Product]]:
+        out: dict[models.ProductGroup, list[Product]] = {g: [] for g in models.ProductGroup}
+        for p in self.current_products:
+            if p.meta.group is not None:
+                out[p.meta.group].append(p)
+        return out
 
     def upcoming_fairs(self) -> list[Fair]:
         """Return fairs that have not ended, soonest first."""

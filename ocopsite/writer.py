@@ -247,6 +247,7 @@ class Update:
         self.same: list[tuple[str, bytes]] = []
         self.changed = 0
         self.rendered_paths: list[str] = []  # pages rendered by this build (kept or written)
+        self.live_ok: set[str] = set()  # live files checked against their records
         self.writer = SpareWriter(output, self.out.spare)
 
     def unchanged(self, path: str, key: bytes) -> bool:
@@ -255,6 +256,7 @@ class Update:
         rec = self.live.get(path)
         if rec is not None and rec[0] == key and (self.trust or verified(self.writer.live, {path: rec})):
             self.same.append((path, key))
+            self.live_ok.add(path)
             return True
         return False
 
@@ -266,30 +268,44 @@ class Update:
             if rec is None or rec[0] != key or not (self.trust or verified(self.writer.live, {path: rec})):
                 return False
         self.same += pages
+        self.live_ok.update(path for path, _key in pages)
         return True
 
     def _spare(self) -> Manifest:
-        """Return the spare folder's checked manifest, preparing the folder on first use
-        (an unknown spare is emptied; its manifest is dropped while it changes)."""
+        """Return the spare folder's manifest as recorded (``_spare_rec`` checks a file
+        before it is reused), preparing the folder on first use (an unknown spare is
+        emptied; its manifest is dropped while it changes)."""
         if self.spare is None:
             known = self.out.manifest(self.out.spare) if self.out.spare.is_dir() else None
             if known is None:
                 shutil.rmtree(self.out.spare, ignore_errors=True)
                 self.out.spare.mkdir(parents=True)
                 known = {}
-            self.spare = known if self.trust else verified(self.out.spare, known)
+            self.spare = known
             self.out.forget(self.out.spare)
         return self.spare
 
+    def _spare_rec(self, path: str) -> Any:
+        """Return the spare's record of ``path`` if the file is still as recorded, else None.
+        A spare file that is the same inode, size and time as a checked live file is that
+        file (hard-linked); only the others are checked on disk."""
+        rec = self._spare().get(path)
+        if rec is None or self.trust:
+            return rec
+        live = self.live.get(path)
+        if live is not None and live[2:] == rec[2:] and path in self.live_ok:
+            return rec
+        return rec if verified(self.out.spare, {path: rec}) else None
+
     def put(self, path: str, item: Item) -> None:
         """Bring ``path`` in the spare to ``item`` (bytes or a file to link)."""
-        spare = self._spare()
-        if path in spare and spare[path][0] == item.key:
-            self.manifest[path] = spare[path]
+        rec = self._spare_rec(path)
+        if rec is not None and rec[0] == item.key:
+            self.manifest[path] = rec
             return
         self.changed += 1
         if item.data is not None:
-            self.manifest[path] = self.writer(path, item.data, item.key, None, spare.get(path))
+            self.manifest[path] = self.writer(path, item.data, item.key, None, rec)
         else:
             target = os.path.join(self.writer.spare, path)
             link(item.source, target)
@@ -297,7 +313,7 @@ class Update:
 
     def page_target(self, path: str) -> tuple[Any, Any]:
         """Return the live and spare records a page about to be rendered may reuse."""
-        return self.live.get(path), self._spare().get(path)
+        return self.live.get(path), self._spare_rec(path)
 
     def rendered(self, path: str, record: tuple) -> None:
         """Record a page the renderer wrote (or kept, or linked) through ``writer``."""
@@ -316,15 +332,19 @@ class Update:
             return count, 0
         spare = self._spare()
         for path, key in self.same:
-            if path in spare and spare[path][0] == key:
-                self.manifest[path] = spare[path]
+            rec = self._spare_rec(path)
+            if rec is not None and rec[0] == key:
+                self.manifest[path] = rec
             else:
                 link(os.path.join(self.writer.live, path), os.path.join(self.writer.spare, path))
                 self.manifest[path] = self.live[path]
                 self.changed += 1
         stale = set(spare) - set(self.manifest)
         for path in stale:
-            os.unlink(os.path.join(self.writer.spare, path))
+            try:
+                os.unlink(os.path.join(self.writer.spare, path))
+            except FileNotFoundError:  # gone from the spare since it was recorded
+                pass
         _remove_empty_dirs(self.out.spare, stale)
         self.out.remember(self.out.spare, self.manifest, meta)
         _swap(self.out)

@@ -201,7 +201,7 @@ def test_qr_codes_decode_to_the_canonical_url(site: Path) -> None:
     assert 'src="/san-pham/nuoc-mam-ky-phu/qr.svg"' in sheet and "example.org/<wbr>san-pham/<wbr>nuoc-mam-ky-phu/" in sheet
     assert not (site / "output/san-pham/nuoc-mam-ky-phu/in").exists()
     css = (site / "output/assets").joinpath(re.search(r'href="/assets/(css/style\.[0-9a-f]+\.css)"', page).group(1)).read_text()
-    assert "@page sheet { size: A6;" in css and ".print-sheet { display: block; page: sheet;" in css
+    assert "@page sheet { size: 105mm 148mm;" in css and ".print-sheet { display: block; page: sheet;" in css
 
 
 def test_share_buttons_need_no_third_party_script(site: Path) -> None:

@@ -175,28 +175,35 @@ def run_media(site: Any, root: Path, workers: int | None = None,
     book = _Book(cache)
     shot = _photos(_all_photos(site), site.config.images, root, book, existing, workers, progress)
     keys = Keys(site, shot.images, data_key)
-    out = _Jobs(root, shot)
+    out = _Jobs(root, shot, existing)
     for node in site.nodes():
         if memo is None:
             out.add(node, out.describe(site, node))
-        else:
-            out.add(node, memo.cached("media", node_key(node), keys.of(node), lambda node=node: out.describe(site, node)))
+            continue
+        # the card's name hashes the fonts, which are assets: they key the memo too
+        key, context = node_key(node), keys.of(node) + out.fonts
+        kept = memo.get("media", key, context)
+        if kept is memo.MISSING or (kept[1] and kept[1][2] not in existing):  # a card to draw needs its spec
+            kept = out.describe(site, node)
+            memo.put("media", key, context, (kept[0], kept[1] and (None, *kept[1][1:])))
+        out.add(node, kept)
     site_card = out.card("", cards.CardSpec(site.config.title, site.config.tagline, "", None, False, "", None, "site"), site.config.title)
-    todo = [j for j in out.jobs if j.key not in existing]
+    todo = out.jobs
     _results, failed = run_jobs(todo, workers)
     if failed:  # only a programming error can get here: fonts, URLs and texts are ours
         raise RuntimeError(f"media jobs failed: {failed}")
     used = set(out.files.values()) | _BOOK
     book.save({k for k in book.photos if any(n in used for n, *_ in book.photos[k]["d"])}, {str(p.source) for p in _all_photos(site)})
-    made, reused = shot.made + len(todo), shot.reused + len(out.jobs) - len(todo)
+    made, reused = shot.made + len(todo), shot.reused + out.count - len(todo)
     return Media(shot.images, out.cards, out.qr, out.files, frozenset(used), made, reused, site_card, keys), shot.problems
 
 
 class _Jobs:
     """Collects the QR code and share card jobs of a site, and the files they publish."""
 
-    def __init__(self, root: Path, shot: PhotoResult) -> None:
-        self.root, self.images = root, shot.images
+    def __init__(self, root: Path, shot: PhotoResult, existing: set[str] = frozenset()) -> None:
+        self.root, self.images, self.existing = root, shot.images, existing
+        self.count = 0  # QR codes and cards, made or found in the cache
         self.cache = str(root / CACHE_DIR)
         self.fonts = _digest(*((root / "assets" / f).read_bytes() for f in (cards.FONT_REGULAR, cards.FONT_BOLD)))
         self.jobs: list[Job] = []
@@ -206,35 +213,45 @@ class _Jobs:
 
     def describe(self, site: Any, node: Any) -> tuple:
         """Return what one node's QR code and card are, as the kinds table asks:
-        ``((url, title) | None, (card spec, alt) | None)``."""
+        ``((url, title, file name) | None, (card spec, alt, file name) | None)``."""
         spec = KINDS[node.kind]
         code = card = None
         if spec.qr:  # a product with a GTIN: its GS1 Digital Link, which resolves to the page
             gtin = getattr(node.meta, "gtin", None)
-            code = (digital_link(site.config.base_url, gtin) if gtin else site.config.base_url + node.url.lstrip("/"), f"QR: {node.name}")
+            url = digital_link(site.config.base_url, gtin) if gtin else site.config.base_url + node.url.lstrip("/")
+            code = (url, f"QR: {node.name}", f"qr-{_digest(qr.QR_VERSION, url, f'QR: {node.name}')}.svg")
         if spec.card:
-            card = (card_spec(node, site.config.title, media_cover(node, self.images)), node.name)
+            drawn = card_spec(node, site.config.title, media_cover(node, self.images))
+            card = (drawn, node.name, self.card_name(drawn))
         return code, card
 
     def add(self, node: Any, described: tuple) -> None:
         """Add the jobs and files of one node's QR code and card (see ``describe``)."""
         code, card = described
         if code is not None:
-            url, title = code
-            name = f"qr-{_digest(qr.QR_VERSION, url, title)}.svg"
+            url, title, name = code
             self.qr[(node.kind, node.slug)] = node.url + "qr.svg"
             self.files[node.url.lstrip("/") + "qr.svg"] = name
-            self.jobs.append(Job("qr", name, qr.make_qr, (url, title, os.path.join(self.cache, name)), node.url))
+            self.count += 1
+            if name not in self.existing:
+                self.jobs.append(Job("qr", name, qr.make_qr, (url, title, os.path.join(self.cache, name)), node.url))
         if card is not None:
             self.cards[(node.kind, node.slug)] = self.card(node.url, *card)
 
-    def card(self, owner: str, card: cards.CardSpec, alt: str) -> Picture:
-        """Add one share card job; return the picture it publishes. The file is named by
-        what it shows, so two entries whose cards are the same picture publish one file."""
-        name = f"the-{_digest(cards.CARD_VERSION, repr(card), self.fonts)}.{card.extension}"
+    def card_name(self, card: cards.CardSpec) -> str:
+        """Return a card's file name: a hash of what it shows, so two entries whose cards
+        are the same picture publish one file."""
+        return f"the-{_digest(cards.CARD_VERSION, repr(card), self.fonts)}.{card.extension}"
+
+    def card(self, owner: str, card: cards.CardSpec | None, alt: str, name: str | None = None) -> Picture:
+        """Add one share card job (unless another entry has the same card, or the cache has
+        it: ``card`` may then be None, with its ``name``); return the picture it publishes."""
+        name = name or self.card_name(card)
         if f"{OUTPUT_DIR}/{name}" not in self.files:
             self.files[f"{OUTPUT_DIR}/{name}"] = name
-            self.jobs.append(Job("card", name, cards.render_card, (card, str(self.root / "assets"), self.cache, os.path.join(self.cache, name)), owner))
+            self.count += 1
+            if name not in self.existing:
+                self.jobs.append(Job("card", name, cards.render_card, (card, str(self.root / "assets"), self.cache, os.path.join(self.cache, name)), owner))
         return Picture(f"/{OUTPUT_DIR}/{name}", cards.WIDTH, cards.HEIGHT, alt)
 
 

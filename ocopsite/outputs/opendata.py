@@ -28,18 +28,42 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 
-def products_csv(records: Records, base_url: str) -> bytes:
-    """Return ``products.csv``: UTF-8 with BOM, CRLF, the ``ProductRow`` fields as columns
-    (``url`` absolute; ``sources`` joined by `` | ``)."""
+def _csv_line(values: list) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    names = list(as_dict(records.products[0]).keys()) if records.products else [f for f in ProductRow.__dataclass_fields__]
-    writer.writerow(names)
-    for row in records.products:
-        values = as_dict(row)
-        values["url"] = base_url + values["url"].lstrip("/")
-        writer.writerow(["" if v is None else " | ".join(v) if isinstance(v, list) else v for v in values.values()])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue()
+
+
+def csv_row(row: ProductRow, base_url: str) -> str:
+    """Return one product's line of ``products.csv`` (``url`` absolute; lists joined by `` | ``)."""
+    values = as_dict(row)
+    values["url"] = base_url + values["url"].lstrip("/")
+    return _csv_line(["" if v is None else " | ".join(v) if isinstance(v, list) else v for v in values.values()])
+
+
+def products_csv(records: Records, base_url: str, line: Any = None) -> bytes:
+    """Return ``products.csv``: UTF-8 with BOM, CRLF, the ``ProductRow`` fields as columns
+    (``url`` absolute; ``sources`` joined by `` | ``); ``line(row)`` gives a row's line
+    (default ``csv_row``)."""
+    line = line or (lambda row: csv_row(row, base_url))
+    names = [f for f in ProductRow.__dataclass_fields__]
+    return ("\ufeff" + _csv_line(names) + "".join(line(row) for row in records.products)).encode("utf-8")
+
+
+def json_row(row: Any, base_url: str) -> str:
+    """Return one row as it stands in its table's JSON file: an object (``url`` absolute)
+    indented for its place in the file's list."""
+    text = json.dumps(as_dict(row) | {"url": base_url + row.url.lstrip("/")}, ensure_ascii=False, indent=1)
+    return "\n".join("  " + line for line in text.split("\n"))
+
+
+def table_json(head: dict[str, Any], name: str, rows: list[str]) -> bytes:
+    """Return a table's JSON file: ``head`` then ``name``: the rows (``json_row`` texts),
+    as ``json.dumps(..., indent=1)`` would write the whole document."""
+    text = json.dumps({**head, name: []}, ensure_ascii=False, indent=1)
+    if rows:
+        text = text[: text.rindex("[]")] + "[\n" + ",\n".join(rows) + "\n ]\n}"
+    return (text + "\n").encode("utf-8")
 
 
 def schema(name: str, row_class: type, base_url: str, folder: str) -> dict[str, Any]:
@@ -74,14 +98,22 @@ def geojson(records: Records, base_url: str) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def open_data(records: Records, base_url: str, folder: str, licence: dict | None) -> dict[str, bytes]:
+def open_data(records: Records, base_url: str, folder: str, licence: dict | None,
+              memo: Any = None, context: Any = None) -> dict[str, bytes]:
     """Return ``{output path: bytes}`` of every open data file under ``folder``
-    (``du-lieu/``)."""
-    files = {f"{folder}products.csv": products_csv(records, base_url)}
+    (``du-lieu/``). With a ``memo``, each row's text is kept by ``context(kind, id)`` (the
+    context key of the row's entry), so an edit writes only its own rows anew."""
+
+    def text(part: str, kind: str, row: Any, make: Any) -> str:
+        return make(row, base_url) if memo is None else memo.cached(part, f"{kind}/{row.id}", context(kind, row.id),
+                                                                    lambda: make(row, base_url))
+
+    files = {f"{folder}products.csv": products_csv(records, base_url, lambda row: text("csv", "product", row, csv_row))}
+    head = {"schema_version": SCHEMA_VERSION, "generated": records.today.isoformat(), "licence": licence, "site": base_url}
     for name, row_class in TABLES.items():
-        rows = [as_dict(r) | {"url": base_url + r.url.lstrip("/")} for r in getattr(records, name)]
-        files[f"{folder}{name}.json"] = _json({"schema_version": SCHEMA_VERSION, "generated": records.today.isoformat(),
-                                               "licence": licence, "site": base_url, name: rows})
+        kind = name[:-1]
+        rows = [text(f"json:{name}", kind, r, json_row) for r in getattr(records, name)]
+        files[f"{folder}{name}.json"] = table_json(head, name, rows)
         files[f"{folder}{name}.schema.json"] = _json(schema(name, row_class, base_url, folder))
     files[f"{folder}{GEOJSON}"] = _json(geojson(records, base_url))
     return files
