@@ -7,15 +7,23 @@ Makes the synthetic site (``bench/synth.py``) in a temporary folder, then measur
 round in this order and interleaved with Hugo (when ``hugo`` is on the PATH) on the same
 product Markdown:
 
-- ``cold (empty cache)``: no ``output/``, no ``.cache/`` (photos, cards, QR codes all made);
-- ``cold (media cache warm)``: no ``output/``, ``.cache/media`` kept (what CI does with a
-  restored cache);
+- ``cold (empty cache)``, first round only: no ``output/``, no ``.cache/`` (photos, cards,
+  QR codes all made);
+- ``cold (media cache warm)``: no ``output/``, only ``.cache/media`` kept (what CI does with
+  a restored cache);
 - ``no-change``: the same build again;
 - ``one edit (first)``: one product's story edited (the first build after a cold one also
   fills the spare output folder, see ``ocopsite/writer.py``);
 - ``one edit``: another edit (the steady state of an editor's day);
+- ``build --full-search``: the search base index rebuilt whole;
 - ``check``;
-- ``hugo cold``: ``hugo`` into an empty ``public/``.
+- ``Hugo, equal work: cold``: Hugo into an empty ``public/`` on the same products with the
+  same page set as ours (``bench/synth.make_equal_hugo_site``: both languages, product
+  pages, producer, commune, group and star pages, paginated catalogue, a feed, a sitemap);
+- ``Hugo, minimal layout: cold``: the same products with one-line layouts.
+
+For the cold builds, the pages written per second are the HTML files in the output over
+the wall time.
 
 Each figure is the wall time, the peak memory of the whole process tree (the proportional
 set size of the build and its worker processes summed, so pages they share count once) and
@@ -42,7 +50,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.synth import make_hugo_site, make_site  # noqa: E402
+from bench.synth import make_equal_hugo_site, make_hugo_site, make_site  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-30"
@@ -106,6 +114,14 @@ def ours(site: Path, *args: str) -> list[str]:
     return [sys.executable, str(PROJECT / "build.py"), *args, "--root", str(site), "--now", NOW]
 
 
+def _clear(site: Path, keep_media: bool) -> None:
+    """Remove the output, its spare and the caches; with ``keep_media`` the made photos,
+    cards and QR codes (``.cache/media``) stay, as CI keeps them between runs."""
+    for folder in [site / "output", site / ".output.spare", *((site / ".cache").glob("*") if (site / ".cache").is_dir() else [])]:
+        if not (keep_media and folder.name == "media"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _edit(site: Path, slug: str, n: int) -> None:
     index = site / "content/products" / slug / "index.md"
     index.write_text(index.read_text(encoding="utf-8") + f"\nMột dòng sửa số {n}.\n", encoding="utf-8")
@@ -166,7 +182,7 @@ def _output_size(folder: Path) -> dict:
 def run(args: argparse.Namespace) -> dict:
     """Make the site and run every round; return the results."""
     base = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="ocop-bench-"))
-    site, hugo_site = base / "site", base / "hugo"
+    site, hugo_site, equal_site = base / "site", base / "hugo", base / "hugo-equal"
     shutil.rmtree(base, ignore_errors=True)
     t = time.perf_counter()
     made = make_site(site, args.products, args.producers, args.images)
@@ -174,73 +190,64 @@ def run(args: argparse.Namespace) -> dict:
           f"in {site} ({time.perf_counter() - t:.1f} s)", flush=True)
     hugo = shutil.which("hugo") if not args.no_hugo else None
     if hugo:
+        make_equal_hugo_site(site, equal_site)
         make_hugo_site(site, hugo_site)
     edited = made["products"][len(made["products"]) // 2] if made["products"] else "cu-do-thanh-dat"
     rounds: dict[str, list[dict]] = {}
+    pages: dict[str, int] = {}
+
+    def hugo_step(name: str, folder: Path) -> tuple:
+        return (name, lambda: [shutil.rmtree(folder / d, ignore_errors=True) for d in ("public", "resources")],
+                [hugo, "--quiet", "-s", str(folder), "-d", str(folder / "public")], folder / "public")
+
     for n in range(args.rounds):
         steps = [
-            ("cold (empty cache)", lambda: [shutil.rmtree(site / d, ignore_errors=True) for d in ("output", ".output.spare", ".cache")], ours(site, "build")),
-            ("cold (media cache warm)", lambda: [shutil.rmtree(site / d, ignore_errors=True) for d in ("output", ".output.spare", ".cache/outputs")], ours(site, "build")),
-            ("no-change", lambda: None, ours(site, "build")),
-            ("one edit (first)", lambda: _edit(site, edited, 2 * n), ours(site, "build")),
-            ("one edit", lambda: _edit(site, edited, 2 * n + 1), ours(site, "build")),
-            ("check", lambda: None, ours(site, "check")),
+            ("cold (media cache warm)", lambda: _clear(site, keep_media=True),
+             ours(site, "build"), site / "output"),
+            ("no-change", lambda: None, ours(site, "build"), None),
+            ("one edit (first)", lambda: _edit(site, edited, 2 * n), ours(site, "build"), None),
+            ("one edit", lambda: _edit(site, edited, 2 * n + 1), ours(site, "build"), None),
+            ("build --full-search", lambda: None, ours(site, "build", "--full-search"), None),
+            ("check", lambda: None, ours(site, "check"), None),
         ]
+        if n == 0:  # the slowest figure and the least telling one: once
+            steps.insert(0, ("cold (empty cache)", lambda: _clear(site, keep_media=False),
+                             ours(site, "build"), site / "output"))
         if hugo:
-            steps.append(("hugo cold", lambda: [shutil.rmtree(hugo_site / d, ignore_errors=True) for d in ("public", "resources")],
-                          [hugo, "--quiet", "-s", str(hugo_site), "-d", str(hugo_site / "public")]))
-        for name, prepare, cmd in steps:
+            steps += [hugo_step("Hugo, equal work: cold", equal_site), hugo_step("Hugo, minimal layout: cold", hugo_site)]
+        for name, prepare, cmd, written in steps:
             prepare()
             result = measure(cmd, site)
+            if written is not None:
+                pages[name] = sum(1 for _ in written.rglob("*.html"))
+                result["pages_per_s"] = round(pages[name] / result["seconds"], 1)
             rounds.setdefault(name, []).append(result)
-            print(f"round {n + 1}: {name:<26} {result['seconds']:8.2f} s {result['peak_mb']:8.1f} MB", flush=True)
+            print(f"round {n + 1}: {name:<28} {result['seconds']:8.2f} s {result['peak_mb']:8.1f} MB", flush=True)
     summary = {name: {"seconds": statistics.median(r["seconds"] for r in rs), "peak_mb": statistics.median(r["peak_mb"] for r in rs),
-                      "main_mb": statistics.median(r.get("main_mb", 0) for r in rs), "all_seconds": [r["seconds"] for r in rs]}
+                      "main_mb": statistics.median(r.get("main_mb", 0) for r in rs), "all_seconds": [r["seconds"] for r in rs],
+                      **({"pages": pages[name], "pages_per_s": statistics.median(r["pages_per_s"] for r in rs)} if name in pages else {})}
                for name, rs in rounds.items()}
     summary["serve: save → page written"] = serve_edit(site, edited)
-    summary.update(search_stage(site))
     output = {"products": args.products, "producers": args.producers, "images": args.images, "rounds": args.rounds,
               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
               "results": summary, "output": _output_size(site / "output"),
-              "hugo_output": _output_size(hugo_site / "public") if hugo else None}
+              "hugo_output": _output_size(equal_site / "public") if hugo else None}
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)
     return output
 
 
-def search_stage(site: Path) -> dict:
-    """Time the search index against Pagefind's own indexing: ours builds it from one small
-    record page per entry and language (``records`` + the Pagefind binary, cache emptied);
-    Pagefind's CLI indexes the built HTML pages of the same site (``--site output``)."""
-    import datetime as dt
-
-    from ocopsite.media import run_media
-    from ocopsite.pipeline import load_site, search_index
-
-    built, _ = load_site(site, dt.date.fromisoformat(NOW), cache="read")
-    media, _ = run_media(built, site)
-    shutil.rmtree(site / ".cache/search", ignore_errors=True)
-    started = time.perf_counter()
-    files = search_index(built, media, site).files()
-    ours_s = time.perf_counter() - started
-    scratch = Path(tempfile.mkdtemp(prefix="pagefind-own-"))
-    own = measure([sys.executable, "-m", "pagefind", "--site", str(site / "output"), "--output-path", str(scratch), "--silent"], site)
-    shutil.rmtree(scratch, ignore_errors=True)
-    pages = sum(1 for _ in (site / "output").rglob("*.html"))
-    return {"search index (ours: records + Pagefind)": {"seconds": round(ours_s, 2), "files": len(files)},
-            f"Pagefind CLI on the {pages} built pages": {"seconds": own["seconds"], "peak_mb": own["peak_mb"]}}
-
-
 def report(results: dict) -> str:
     """Return the results as a Markdown table, with ratios to Hugo's cold build."""
-    hugo = results["results"].get("hugo cold", {}).get("seconds")
+    hugo = results["results"].get("Hugo, equal work: cold", {}).get("seconds")
     lines = [f"{results['products']:,} products, {results['producers']:,} producers, {results['images']} photos; "
              f"medians of {results['rounds']} rounds, {results['machine']['cpus']} cores", "",
-             "| build | wall time | peak memory, all processes (PSS) | main process (RSS) | ours / Hugo cold |",
-             "| --- | --- | --- | --- | --- |"]
+             "| build | wall time | pages written per second | peak memory, all processes (PSS) | main process (RSS) | ours / equal-work Hugo cold |",
+             "| --- | --- | --- | --- | --- | --- |"]
     for name, r in results["results"].items():
-        ratio = f"{r['seconds'] / hugo:.2f}×" if hugo and name != "hugo cold" else ""
-        lines.append(f"| {name} | {r['seconds']:.2f} s | {r.get('peak_mb', 0):.0f} MB | {r.get('main_mb', 0):.0f} MB | {ratio} |")
+        ratio = f"{r['seconds'] / hugo:.2f}×" if hugo and not name.startswith("Hugo") else ""
+        rate = f"{r['pages_per_s']:,.0f} ({r['pages']:,} pages)" if "pages_per_s" in r else ""
+        lines.append(f"| {name} | {r['seconds']:.2f} s | {rate} | {r.get('peak_mb', 0):.0f} MB | {r.get('main_mb', 0):.0f} MB | {ratio} |")
     lines += ["", "| output | files | MB | KB per product |", "| --- | --- | --- | --- |"]
     for kind, v in results["output"].items():
         lines.append(f"| {kind} | {v['files']:,} | {v['bytes'] / 1e6:.1f} | {v['bytes'] / 1e3 / results['products']:.1f} |")

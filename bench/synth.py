@@ -160,3 +160,125 @@ def make_hugo_site(ours: Path, dest: Path) -> None:
         fm = re.sub(r"^(images|former_address):\n(  .*\n)*", "", fm + "\n", flags=re.M)
         target = dest / "content/products" / f"{path.parent.name}.md"
         target.write_text("---\n" + "\n".join(extra) + "\n" + fm.strip() + "\n---\n" + body + "\n", encoding="utf-8")
+
+
+HUGO_EQUAL = Path(__file__).resolve().parent / "hugo"
+GROUPS = {  # group key: (Vietnamese label, English label), as ocopsite/models.py GROUP_LABELS
+    "food": ("Thực phẩm", "Food"),
+    "beverages": ("Đồ uống", "Beverages"),
+    "herbal": ("Thảo dược", "Herbal products"),
+    "handicrafts": ("Thủ công mỹ nghệ", "Handicrafts"),
+    "ornamentals": ("Sinh vật cảnh", "Ornamentals"),
+    "tourism": ("Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch", "Tourism"),
+}
+
+
+def _recognitions(fm: str) -> list[dict]:
+    """The ``recognitions:`` list of a product's front matter, newest first, dates as
+    YYYY-MM-DD (dd/mm/yyyy turned round; a year-only date becomes 31 December of that year)."""
+    m = re.search(r"^recognitions:\n((?:[ -].*\n?)*)", fm, re.M)
+    items: list[dict] = []
+    for line in (m.group(1) if m else "").splitlines():
+        if not (line := line.split(" #")[0].rstrip()).strip():
+            continue
+        if line.lstrip().startswith("- "):
+            items.append({})
+            line = line.replace("- ", "  ", 1)
+        if ":" in line and items:
+            key, value = line.strip().split(":", 1)
+            items[-1][key.strip()] = value.strip().strip('"')
+    for r in items:
+        d = r.get("date", "")
+        if m := re.fullmatch(r"(\d\d)/(\d\d)/(\d{4})", d):
+            d = f"{m[3]}-{m[2]}-{m[1]}"
+        r["date"] = f"{d}-12-31" if re.fullmatch(r"\d{4}", d) else (d or "2000-01-01")
+    return sorted((r for r in items if "stars" in r), key=lambda r: r["date"], reverse=True)
+
+
+def _yaml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def make_equal_hugo_site(ours: Path, dest: Path, *, now: str = "2026-11-30") -> None:
+    """Write the synthetic site ``ours`` as a Hugo site in ``dest`` doing the work our build does
+    for products, for a fair benchmark (layouts, i18n and config: ``bench/hugo/``).
+
+    The site: Vietnamese at ``/`` and English at ``/en/`` (every product in both languages:
+    ``index.en.md``'s name, summary and story when ours has one, else the Vietnamese ones with
+    " (EN)" after the title); one page per product (header with search, languages and menu,
+    breadcrumbs, star badge, facts, story, recognition history, up to 6 other products of the
+    producer, share block, printable sheet with its QR image); the catalogue ``/products/``
+    paginated at 24; term pages of producers and communes (all their products, one page, plus
+    the list of producers and of communes), and of groups and stars (products whose latest
+    recognition is valid on ``now``, paginated at 24; no list page of groups or stars); the
+    home page; one RSS feed (the Vietnamese products section, 50 items); the sitemap; 404.
+    No taxonomy feeds, no other pages (ours also makes crafts, fairs, search, statistics...).
+    """
+    content = dest / "content"
+    (content / "products").mkdir(parents=True)
+    for sub in ("layouts", "i18n"):
+        shutil.copytree(HUGO_EQUAL / sub, dest / sub)
+    config = (HUGO_EQUAL / "hugo.toml").read_text(encoding="utf-8")
+    (dest / "hugo.toml").write_text(config + f'\n[params]\n  now = "{now}"\n', encoding="utf-8")
+
+    def write(path: Path, front: list[str], body: str = "") -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("---\n" + "\n".join(front) + "\n---\n" + body + "\n", encoding="utf-8")
+
+    # the feed only on the Vietnamese products section; no list pages of stars and groups
+    write(content / "products/_index.md", ["title: Sản phẩm OCOP", 'outputs: ["html", "rss"]'])
+    write(content / "products/_index.en.md", ["title: OCOP products", 'outputs: ["html"]'])
+    for tax in ("stars", "groups"):
+        for suffix in ("", ".en"):
+            write(content / tax / f"_index{suffix}.md", [f"title: {tax}", "_build:", "  render: never",
+                                                          "  list: never"])
+
+    producers = {}
+    for path in sorted((ours / "content/producers").glob("*/index.md")):
+        fm, body = _split(path.read_text(encoding="utf-8"))
+        name = _field(fm, "name") or path.parent.name
+        producers[path.parent.name] = name
+        for suffix in ("", ".en"):
+            write(content / "producers" / path.parent.name / f"_index{suffix}.md",
+                  [f"title: {_yaml_str(name)}"], body)
+
+    for path in sorted((ours / "content/products").glob("*/index.md")):
+        fm, body = _split(path.read_text(encoding="utf-8"))
+        slug = path.parent.name
+        recs = _recognitions(fm)
+        valid = bool(recs) and f"{int(recs[0]['date'][:4]) + 3}{recs[0]['date'][4:]}" > now
+        stars = int(recs[0]["stars"]) if valid else 0
+        group = (_field(fm, "group") or "").split("#")[0].strip()
+        producer = (_field(fm, "producer") or "").split("#")[0].strip()
+        commune = (_field(fm, "commune") or "").split("#")[0].strip()
+        sources = re.findall(r'^  - "?(https?://[^"\s]+)"?$', fm.split("\nnotes:")[0], re.M)
+        common = [f"group: {group}", f"commune: {_yaml_str(commune)}", f"current_stars: {stars}",
+                  f"date: {recs[0]['date'] if recs else '2000-01-01'}", "recognitions:"]
+        common += [f"  - stars: {r['stars']}\n    date: \"{r['date']}\"\n    kind: {r.get('kind', '')}\n"
+                   f"    decision: {_yaml_str(r.get('decision', ''))}" + (f"\n    batch: {_yaml_str(r['batch'])}"
+                                                                           if r.get("batch") else "")
+                   for r in recs] or ["  []"]
+        common += ["sources:"] + [f"  - {_yaml_str(s)}" for s in sources] if sources else []
+        terms = [f"communes: [{_yaml_str(commune)}]"] if commune else []
+        if producer in producers:
+            terms += [f"producers: [{producer}]", f"producer_name: {_yaml_str(producers[producer])}"]
+        if valid:
+            terms += [f'stars: ["{stars}"]'] + ([f"groups: [{group}]"] if group in GROUPS else [])
+            if group in GROUPS and not (content / "groups" / group).exists():  # the term's titles
+                write(content / "groups" / group / "_index.md", [f"title: {_yaml_str(GROUPS[group][0])}"])
+                write(content / "groups" / group / "_index.en.md", [f"title: {_yaml_str(GROUPS[group][1])}"])
+        labels = GROUPS.get(group, ("", ""))
+        name = _field(fm, "name") or slug
+        summary = _field(fm, "summary") or ""
+        write(content / "products" / f"{slug}.md",
+              [f"title: {_yaml_str(name)}", f"summary: {_yaml_str(summary)}",
+               f"group_label: {_yaml_str(labels[0])}"] + common + terms, body)
+        en = path.with_name("index.en.md")
+        if en.exists():
+            en_fm, en_body = _split(en.read_text(encoding="utf-8"))
+            name_en, summary_en = _field(en_fm, "name") or name, _field(en_fm, "summary") or summary
+        else:
+            name_en, summary_en, en_body = f"{name} (EN)", summary, body
+        write(content / "products" / f"{slug}.en.md",
+              [f"title: {_yaml_str(name_en)}", f"summary: {_yaml_str(summary_en)}",
+               f"group_label: {_yaml_str(labels[1])}"] + common + terms, en_body or body)
