@@ -15,6 +15,11 @@ import re
 import shutil
 from pathlib import Path
 
+import yaml
+
+from ocopsite.i18n import translations
+from ocopsite.models import GROUP_LABELS
+
 PROJECT = Path(__file__).resolve().parent.parent
 COPIED = ("templates", "assets", "content", "site_config.yaml")
 SEED = 20261201
@@ -163,36 +168,24 @@ def make_hugo_site(ours: Path, dest: Path) -> None:
 
 
 HUGO_EQUAL = Path(__file__).resolve().parent / "hugo"
-GROUPS = {  # group key: (Vietnamese label, English label), as ocopsite/models.py GROUP_LABELS
-    "food": ("Thực phẩm", "Food"),
-    "beverages": ("Đồ uống", "Beverages"),
-    "herbal": ("Thảo dược", "Herbal products"),
-    "handicrafts": ("Thủ công mỹ nghệ", "Handicrafts"),
-    "ornamentals": ("Sinh vật cảnh", "Ornamentals"),
-    "tourism": ("Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch", "Tourism"),
-}
+
+
+def _group_labels() -> dict[str, tuple[str, str]]:
+    """Return ``{group key: (Vietnamese label, English label)}`` from the project's own table."""
+    english = translations("en").gettext
+    return {group.value: (str(label), english(str(label))) for group, label in GROUP_LABELS.items()}
 
 
 def _recognitions(fm: str) -> list[dict]:
     """The ``recognitions:`` list of a product's front matter, newest first, dates as
-    YYYY-MM-DD (dd/mm/yyyy turned round; a year-only date becomes 31 December of that year)."""
-    m = re.search(r"^recognitions:\n((?:[ -].*\n?)*)", fm, re.M)
-    items: list[dict] = []
-    for line in (m.group(1) if m else "").splitlines():
-        if not (line := line.split(" #")[0].rstrip()).strip():
-            continue
-        if line.lstrip().startswith("- "):
-            items.append({})
-            line = line.replace("- ", "  ", 1)
-        if ":" in line and items:
-            key, value = line.strip().split(":", 1)
-            items[-1][key.strip()] = value.strip().strip('"')
+    YYYY-MM-DD text (dd/mm/yyyy turned round; a year-only date becomes 31 December)."""
+    items = [dict(r) for r in (yaml.safe_load(fm) or {}).get("recognitions") or [] if isinstance(r, dict) and "stars" in r]
     for r in items:
-        d = r.get("date", "")
+        d = str(r.get("date") or "")
         if m := re.fullmatch(r"(\d\d)/(\d\d)/(\d{4})", d):
             d = f"{m[3]}-{m[2]}-{m[1]}"
         r["date"] = f"{d}-12-31" if re.fullmatch(r"\d{4}", d) else (d or "2000-01-01")
-    return sorted((r for r in items if "stars" in r), key=lambda r: r["date"], reverse=True)
+    return sorted(items, key=lambda r: r["date"], reverse=True)
 
 
 def _yaml_str(value: str) -> str:
@@ -216,6 +209,7 @@ def make_equal_hugo_site(ours: Path, dest: Path, *, now: str = "2026-11-30") -> 
     """
     content = dest / "content"
     (content / "products").mkdir(parents=True)
+    groups = _group_labels()
     for sub in ("layouts", "i18n"):
         shutil.copytree(HUGO_EQUAL / sub, dest / sub)
     config = (HUGO_EQUAL / "hugo.toml").read_text(encoding="utf-8")
@@ -263,11 +257,11 @@ def make_equal_hugo_site(ours: Path, dest: Path, *, now: str = "2026-11-30") -> 
         if producer in producers:
             terms += [f"producers: [{producer}]", f"producer_name: {_yaml_str(producers[producer])}"]
         if valid:
-            terms += [f'stars: ["{stars}"]'] + ([f"groups: [{group}]"] if group in GROUPS else [])
-            if group in GROUPS and not (content / "groups" / group).exists():  # the term's titles
-                write(content / "groups" / group / "_index.md", [f"title: {_yaml_str(GROUPS[group][0])}"])
-                write(content / "groups" / group / "_index.en.md", [f"title: {_yaml_str(GROUPS[group][1])}"])
-        labels = GROUPS.get(group, ("", ""))
+            terms += [f'stars: ["{stars}"]'] + ([f"groups: [{group}]"] if group in groups else [])
+            if group in groups and not (content / "groups" / group).exists():  # the term's titles
+                write(content / "groups" / group / "_index.md", [f"title: {_yaml_str(groups[group][0])}"])
+                write(content / "groups" / group / "_index.en.md", [f"title: {_yaml_str(groups[group][1])}"])
+        labels = groups.get(group, ("", ""))
         name = _field(fm, "name") or slug
         summary = _field(fm, "summary") or ""
         write(content / "products" / f"{slug}.md",
