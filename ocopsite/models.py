@@ -18,6 +18,7 @@ import typing
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -510,6 +511,42 @@ class Place(FrontMatter):
         return value
 
 
+#: Online shop platforms a product may be sold on: ``{platform: (display name, hosts)}``.
+#: A link must be ``https://`` on one of the hosts (or a sub-domain of one); ``website``
+#: is the producer's own site, any ``http(s)://`` address.
+SHOP_PLATFORMS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "shopee": ("Shopee", ("shopee.vn", "shp.ee")),
+    "postmart": ("Postmart", ("postmart.vn",)),
+    "voso": ("Voso", ("voso.vn",)),
+    "tiktok": ("TikTok Shop", ("tiktok.com", "vt.tiktok.com")),
+    "website": (_("Trang web riêng"), ()),
+}
+
+
+class OnlineShop(FrontMatter):
+    """An online shop selling a product: its ``platform`` (a key of ``SHOP_PLATFORMS``) and
+    ``url``. Raises a validation error when the address is not one of that platform's."""
+
+    platform: Annotated[Literal["shopee", "postmart", "voso", "tiktok", "website"], BeforeValidator(from_label(
+        {key: label for key, (label, _hosts) in SHOP_PLATFORMS.items()}, {"web": "website", "trang web": "website"}))]
+    url: Url
+
+    @field_validator("url")
+    @classmethod
+    def _url_of_platform(cls, url: str, info: ValidationInfo) -> str:
+        platform = info.data.get("platform")
+        if platform is None:  # the platform's own error is reported
+            return url
+        name, hosts = SHOP_PLATFORMS[platform]
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if hosts and (parts.scheme != "https" or not any(host == h or host.endswith("." + h) for h in hosts)):
+            raise pydantic_error("shop_url", msg(
+                "is not a {platform} address (got '{value}'); copy the shop's link from {platform}: it starts with "
+                "https://{host}/", platform=name, value=url, host=hosts[0]))
+        return url
+
+
 class Price(FrontMatter):
     """A retail price: ``amount`` in VND (integer) per ``unit`` (``chai 500 ml``)."""
 
@@ -660,6 +697,7 @@ class ProductMeta(Publishable, Illustrated, Located):
     contact: Contact | None = None
     standards: TextList = []
     where_to_buy: list[Place] = []
+    shops: list[OnlineShop] = []
     tags: TextList = []
 
     @field_validator("group", mode="before")

@@ -54,6 +54,17 @@ sources:
 #     alt: Mô tả ảnh cho người không xem được ảnh
 # price: 150.000             # đồng
 # standards: [VietGAP]
+# contact:                   # chỉ liên hệ công khai (ghi nguồn ở sources), không ghi số cá nhân
+#   phone: "0239 3855 000"
+#   zalo: "0239 3855 000"
+#   email: htx@example.vn
+# where_to_buy:              # cửa hàng, quầy bán
+#   - name: Cửa hàng OCOP
+#     address: 02 Nguyễn Du, phường Thành Sen
+#     phone: "0239 3855 000"
+# shops:                     # gian hàng trực tuyến: shopee | postmart | voso | tiktok | website
+#   - platform: shopee
+#     url: https://shopee.vn/…
 ---
 {placeholder}
 """,

@@ -238,6 +238,7 @@ class Views:
             price=dict(amount=meta.price.amount, unit=meta.price.unit) if meta.price else None,
             standards=list(meta.standards), tags=list(meta.tags),
             where_to_buy=[dict(name=w.name, address=w.address, url=w.url, phone=w.phone) for w in meta.where_to_buy],
+            shops=[dict(platform=s.platform, name=models.SHOP_PLATFORMS[s.platform][0], url=s.url) for s in meta.shops],
             contact=_contact(contact), current=self.recognition(p.current) if p.current else None,
             latest=self.recognition(p.latest), status=p.status,
             recognitions=[self.recognition(r) for r in p.recognitions],
