@@ -527,7 +527,7 @@ class OnlineShop(FrontMatter):
     """An online shop selling a product: its ``platform`` (a key of ``SHOP_PLATFORMS``) and
     ``url``. Raises a validation error when the address is not one of that platform's."""
 
-    platform: Annotated[Literal["shopee", "postmart", "voso", "tiktok", "website"], BeforeValidator(from_label(
+    platform: Annotated[Literal[tuple(SHOP_PLATFORMS)], BeforeValidator(from_label(
         {key: label for key, (label, _hosts) in SHOP_PLATFORMS.items()}, {"web": "website", "trang web": "website"}))]
     url: Url
 
