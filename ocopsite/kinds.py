@@ -72,9 +72,11 @@ SEGMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "stats": MappingProxyType({"vi": "thong-ke", "en": "statistics"}),
     "data": MappingProxyType({"vi": "du-lieu", "en": "open-data"}),
     "map": MappingProxyType({"vi": "ban-do", "en": "map"}),
+    "check": MappingProxyType({"vi": "kiem-tra", "en": "check"}),
+    "enquiry": MappingProxyType({"vi": "hoi-hang", "en": "enquiry"}),
 })
 #: The site's own pages at the top of each language (``/tim-kiem/``, ``/en/statistics/``).
-TOP_PAGES = ("search", "stats", "data", "map")
+TOP_PAGES = ("search", "stats", "data", "map", "check", "enquiry")
 #: Product slugs taken by the catalogue's own pages (``/san-pham/het-han/``, ``/san-pham/trang/2/``).
 RESERVED_PRODUCT_SLUGS = frozenset(SEGMENTS["page"].values()) | frozenset(SEGMENTS["expired"].values())
 #: Top-level names a plain page may not take: every section, and the site's own folders.

@@ -547,6 +547,19 @@ class OnlineShop(FrontMatter):
         return url
 
 
+class BuyerInfo(FrontMatter):
+    """What a trade buyer asks a producer before ordering, as the producer states it (text as
+    written: ``capacity`` "5 tấn mỗi tháng", ``minimum_order`` "1 thùng 24 chai"), with the
+    ``packaging`` offered, ``certifications`` held (ISO 22000, VietGAP …) and the
+    ``export_markets`` already sold to. Every fact needs a source in the entry's ``sources``."""
+
+    capacity: str | None = None
+    minimum_order: str | None = None
+    packaging: TextList = []
+    certifications: TextList = []
+    export_markets: TextList = []
+
+
 class Price(FrontMatter):
     """A retail price: ``amount`` in VND (integer) per ``unit`` (``chai 500 ml``)."""
 
@@ -698,6 +711,9 @@ class ProductMeta(Publishable, Illustrated, Located):
     standards: TextList = []
     where_to_buy: list[Place] = []
     shops: list[OnlineShop] = []
+    #: The product's record on a traceability system (the national portal or the province's),
+    #: linked from its page and its GS1 Digital Link page.
+    traceability: Url | None = None
     tags: TextList = []
 
     @field_validator("group", mode="before")
@@ -716,6 +732,7 @@ class ProducerMeta(Publishable, Illustrated, Located):
     founded: Year | None = None
     model_cooperative: Year | None = None
     startup_cooperative: Year | None = None
+    buyer: BuyerInfo | None = None
     summary: str | None = None
 
     @field_validator("type", mode="before")

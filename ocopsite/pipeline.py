@@ -468,14 +468,19 @@ def other_files(site: Site, media: Any, sitemap: list, root: Path, records: Any 
     from .writer import Item
 
     items = {}
-    from .kinds import segment
+    from .kinds import prefix, segment
+    from .outputs.lookup import LOOKUP_FILE, lookup
     from .outputs.opendata import open_data
+    from .views import Views
 
     records = records or site_records(site)
     outputs = machine_outputs(site, sitemap, records)
     licence = site.config.data_licence.model_dump() if site.config.data_licence else None
     context = (lambda kind, id: media.keys.context[f"{kind}/{id}"]) if memo is not None else None
     outputs |= open_data(records, site.config.base_url, segment("data") + "/", licence, memo, context)
+    for lang in site.config.languages:  # the check page's and the enquiry list's data
+        outputs[f"{prefix(lang)}{segment('check', lang)}/{LOOKUP_FILE}".lstrip("/")] = lookup(
+            site, records, Views(media, site.config.base_path, site.today, lang))
     for path, data in outputs.items():
         items[path] = Item(hashlib.blake2b(data, digest_size=16).digest(), data=data)
     cache = str(root / CACHE_DIR)

@@ -161,6 +161,8 @@ class Planner:
         yield self.unit("stats", lambda: [self.stats_page()], every)
         yield self.unit("data", lambda: [self.data_page()], every)
         yield self.unit("map", lambda: [self.map_page()], every)
+        yield self.unit("check", lambda: [self.check_page()])
+        yield self.unit("enquiry", lambda: [self.enquiry_page()])
         if self.lang == LANGUAGES[0]:  # the same resolver serves both languages
             yield from self.digital_links()
         if self.lang == LANGUAGES[0]:  # static hosts serve one 404 page, in both languages
@@ -552,6 +554,37 @@ class Planner:
                          image_host=cfg.tiles.split("/")[2] if cfg.tiles else None,
                          geojson=f"/{segment('data', LANGUAGES[0])}/{GEOJSON}", tiles=cfg.tiles, attribution=cfg.attribution)
 
+    @property
+    def lookup_url(self) -> str:
+        """Return the URL of this language's product lookup (``outputs.lookup``)."""
+        from .outputs.lookup import LOOKUP_FILE
+
+        return self.top_url("check") + LOOKUP_FILE
+
+    def check_page(self) -> PageSpec:
+        """Return the check-a-product page: a barcode, decision number or name gives the
+        product's state, its recognitions with their sources and its producer, answered in
+        the browser from the lookup file; without JavaScript, links to the catalogue and the
+        open data."""
+        t = self.t
+        title = t(_("Kiểm tra sản phẩm OCOP"))
+        return self.spec(self.top_url("check"), "check.html", title,
+                         t(_("Nhập mã vạch, số quyết định hoặc tên sản phẩm để biết sản phẩm còn hiệu lực OCOP, đã hết hạn hay không có trong danh sách.")),
+                         [self.home, crumb(title)], "check", menu="search", lookup=self.lookup_url,
+                         catalogue_url=section_url("product", self.lang), expired_url=section_url("product", self.lang) + segment("expired", self.lang) + "/",
+                         data_url=self.top_url("data"))
+
+    def enquiry_page(self) -> PageSpec:
+        """Return the enquiry list's page: the products a visitor shortlisted (kept in the
+        browser), compared side by side, and one message to send by e-mail, SMS, Zalo or a
+        call, to the producers' public contacts or the office."""
+        t = self.t
+        title = t(_("Danh sách hỏi hàng"))
+        return self.spec(self.top_url("enquiry"), "enquiry.html", title,
+                         t(_("Các sản phẩm bạn đã chọn để hỏi mua: so sánh và gửi một tin nhắn cho chủ thể.")),
+                         [self.home, crumb(title)], "enquiry", menu="product", indexed=False, lookup=self.lookup_url,
+                         catalogue_url=section_url("product", self.lang))
+
     def digital_links(self) -> Iterator[Unit]:
         """Yield, for each product with a GTIN, the page its GS1 Digital Link resolves to
         (``/01/<14-digit GTIN>/``): it sends the browser on to the product page."""
@@ -560,7 +593,7 @@ class Planner:
             if row.gtin:
                 yield self.unit(f"gs1/{p.slug}", lambda p=p, gtin=row.gtin: [self.spec(
                     digital_link_path(gtin), "gs1.html", self.views.text(p).name, "", None, "gs1",
-                    indexed=False, target=self.views.url(p), gtin=gtin)], self.keys_of([p]))
+                    indexed=False, target=self.views.url(p), gtin=gtin, traceability=p.meta.traceability)], self.keys_of([p]))
 
     def pages(self) -> Iterator[Unit]:
         """Yield the plain pages."""

@@ -239,6 +239,7 @@ class Views:
             standards=list(meta.standards), tags=list(meta.tags),
             where_to_buy=[dict(name=w.name, address=w.address, url=w.url, phone=w.phone) for w in meta.where_to_buy],
             shops=[dict(platform=s.platform, name=models.SHOP_PLATFORMS[s.platform][0], url=s.url) for s in meta.shops],
+            traceability=meta.traceability,
             contact=_contact(contact), current=self.recognition(p.current) if p.current else None,
             latest=self.recognition(p.latest), status=p.status,
             recognitions=[self.recognition(r) for r in p.recognitions],
@@ -255,6 +256,7 @@ class Views:
             model_cooperative=meta.model_cooperative, startup_cooperative=meta.startup_cooperative,
             contact=_contact(meta.contact), products=self.cards(p.products), fairs=self.links(p.fairs),
             current=len([x for x in p.products if x.current]),
+            buyer=meta.buyer.model_dump() if meta.buyer else None,
         )
 
     def commune_page(self, c: CommunePage) -> View:
