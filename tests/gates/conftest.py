@@ -49,6 +49,8 @@ TEMPLATE_PAGES = {
     "stats": "thong-ke/",
     "data": "du-lieu/",
     "map": "ban-do/",
+    "check": "kiem-tra/",
+    "enquiry": "hoi-hang/",
     "404": "404.html",
     "en-home": "en/",
     "en-products": "en/products/",
@@ -60,6 +62,8 @@ TEMPLATE_PAGES = {
     "en-page": "en/gioi-thieu-ocop/",
     "en-search": "en/search/",
     "en-stats": "en/statistics/",
+    "en-check": "en/check/",
+    "en-enquiry": "en/enquiry/",
 }
 
 
