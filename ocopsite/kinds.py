@@ -74,6 +74,7 @@ SEGMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "map": MappingProxyType({"vi": "ban-do", "en": "map"}),
     "check": MappingProxyType({"vi": "kiem-tra", "en": "check"}),
     "enquiry": MappingProxyType({"vi": "hoi-hang", "en": "enquiry"}),
+    "booklet": MappingProxyType({"vi": "tap-san-pham", "en": "booklet"}),
 })
 #: The site's own pages at the top of each language (``/tim-kiem/``, ``/en/statistics/``).
 TOP_PAGES = ("search", "stats", "data", "map", "check", "enquiry")
@@ -149,11 +150,19 @@ def translate_path(path: str, lang: str) -> str:
                 out[1] = group_slug(group, lang)
             if name == "product" and len(parts) >= 2 and parts[1] == SEGMENTS["expired"][src]:  # a reserved slug
                 out[1] = SEGMENTS["expired"][lang]
+            if name == "fair" and len(parts) == 3 and parts[2] == SEGMENTS["booklet"][src]:  # a fair's booklet
+                out[2] = SEGMENTS["booklet"][lang]
         elif (top := next((t for t in TOP_PAGES if SEGMENTS[t][src] == parts[0]), None)) is not None:
             out[0] = SEGMENTS[top][lang]
         if len(parts) >= 2 and parts[-2] == SEGMENTS["page"][src] and parts[-1].isdigit() and name is not None:
             out[-2] = SEGMENTS["page"][lang]
     return prefix(lang) + "".join(p + "/" for p in out)
+
+
+def booklet_url(slug: str, lang: str = LANGUAGES[0]) -> str:
+    """Return the URL path of a fair's product booklet: ``/hoi-cho/<slug>/tap-san-pham/``,
+    ``/en/fairs/<slug>/booklet/``; its PDF is ``<slug>.pdf`` in that folder."""
+    return f"{url_of('fair', slug, lang)}{SEGMENTS['booklet'][lang]}/"
 
 
 def digital_link_path(gtin: str) -> str:

@@ -19,6 +19,7 @@ from .config import SiteConfig, load_config
 from .errors import BuildError, ContentError, msg
 from .models import TIMEZONE, parse_date
 from .site import Site
+from .render import generated_assets
 from .vietnamese import sort_key
 
 
@@ -439,23 +440,8 @@ def render_setup(site: Site, root: Path) -> tuple[Any, Callable[[Any], str]]:
     published = {name: p for name, (_src, p) in fingerprint_assets(root / "assets").items()}
     published |= {name: p for name, (p, _data) in generated_assets().items()}
     configs = {lang: site_data(site, lang) for lang in site.config.languages}
-    setup = Setup(str(root / "templates"), configs, published, site.config.base_url)
+    setup = Setup(str(root / "templates"), configs, published, site.config.base_url, str(root))
     return setup, PageKeys(setup, template_digests(root / "templates"), code_version(), data_key(site))
-
-
-def generated_assets() -> dict[str, tuple[str, bytes]]:
-    """Return the assets the engine draws itself: ``{name: (published name, bytes)}`` (the
-    pictograms of product groups and entry kinds, ``img/picto/food.svg`` …, and the colours
-    of their tiles, ``css/tiles.css``)."""
-    from .media.pictograms import SHAPES, svg, tile_css
-
-    files = {f"img/picto/{name}.svg": svg(name).encode() for name in SHAPES}
-    files["css/tiles.css"] = tile_css().encode()
-    out = {}
-    for name, data in files.items():
-        stem, ext = name.rsplit(".", 1)
-        out[name] = (f"{stem}.{hashlib.blake2b(data, digest_size=4).hexdigest()}.{ext}", data)
-    return out
 
 
 def other_files(site: Site, media: Any, sitemap: list, root: Path, records: Any = None, memo: Any = None) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from . import models
 from .i18n import OG_LOCALES, Formats, NATIVE_NAMES, _, translations
-from .kinds import KINDS, LANGUAGES, digital_link, digital_link_path, LIST_SECTIONS, TOP_PAGES, group_slug, prefix, section, section_url, segment, translate_path, url_of
+from .kinds import KINDS, LANGUAGES, booklet_url, digital_link, digital_link_path, LIST_SECTIONS, TOP_PAGES, group_slug, prefix, section, section_url, segment, translate_path, url_of
 from .media import Media
 from .outputs import structured
 from .search import CATALOGUE, INDEX_DIR
@@ -432,6 +432,8 @@ class Planner:
         parent = crumb(self.t(_("Hội chợ, lễ hội")), section_url("fair", self.lang))
         for f in self.site.fairs:
             yield self.entry_unit(f, lambda f=f: [self.fair_page(f, parent)])
+            products, _province = booklet_products(self.site, f)
+            yield self.unit(f"booklet/{f.slug}", lambda f=f: self.booth_kit(f), self.keys_of([f, *products]), self.facts_of(products))
 
     def fair_index(self) -> PageSpec:
         """Return the fair index."""
@@ -448,7 +450,37 @@ class Planner:
         card = self.media.cards.get((f.kind, f.slug))
         view = self.views.fair(f)
         schema = [structured.event(f, view.name, view.summary, self.abs_url(view.url), card and self.abs_url(card.url), self.province)]
-        return self.entry(f, "fair.html", parent, view.summary, "fair", view, schema)
+        return self.entry(f, "fair.html", parent, view.summary, "fair", view, schema, booklet=booklet_url(f.slug, self.lang))
+
+    def booth_kit(self, f: Node) -> list[PageSpec]:
+        """Return a fair's booth kit: its product booklet (a page that prints as an A5
+        booklet, one product a half page, with QR codes and page numbers), the same booklet
+        as a PDF (``render.Renderer`` makes it with WeasyPrint), and the service worker
+        that keeps the fair's page and booklet for a phone offline (its scope is the fair's
+        folder, nothing else)."""
+        t, v = self.t, self.views
+        products, province = booklet_products(self.site, f)
+        fair = v.fair(f)
+        url = booklet_url(f.slug, self.lang)
+        pdf = f"{url}{f.slug}.pdf"
+        items = [v.booklet_item(p) for p in products]
+        title = t(_("Tập giới thiệu sản phẩm: {fair}")).format(fair=fair.name)
+        crumbs = [self.home, crumb(t(_("Hội chợ, lễ hội")), section_url("fair", self.lang)), crumb(fair.name, fair.url), crumb(t(_("Tập sản phẩm")))]
+        files = {}  # what the PDF reads: the site path of each picture → its file in the media cache
+        for item in items:
+            for path in (item.photo and item.photo["path"], item.qr):
+                if path:
+                    files[path] = self.media.files[path.lstrip("/")]
+        data = dict(fair=fair, items=items, province=province, pdf=pdf, today=self.site.today,
+                    sw=fair.url + "sw.js", scope=fair.url)
+        description = t(_("Các sản phẩm OCOP của tỉnh giới thiệu tại {fair}, có mã QR từng sản phẩm, để in hoặc xem khi không có mạng.")).format(fair=fair.name)
+        page = self.spec(url, "booklet.html", title, description, crumbs, "booklet", indexed=False, menu="fair", printing=False, **data)
+        paper = self.spec(url, "booklet.html", title, description, crumbs, "booklet", indexed=False, path=pdf.lstrip("/"), menu="fair",
+                          printing=True, files=files, **data)
+        offline = [fair.url, url, *(i.photo["path"] for i in items if i.photo), *(i.qr for i in items if i.qr)]  # site paths
+        worker = self.spec(fair.url + "sw.js", "fair-sw.js", title, "", None, "sw", indexed=False, path=(fair.url + "sw.js").lstrip("/"),
+                           files=offline, scope=fair.url, name=f"{self.lang}:{f.slug}")
+        return [page, paper, worker]
 
     def search_page(self) -> PageSpec:
         """Return the search page: a box and filters run by Pagefind in the browser; without
@@ -606,6 +638,16 @@ class Planner:
         doc = self.views.page(pg)
         return self.spec(doc.url, "page.html", doc.name, doc.summary, [self.home, crumb(doc.name)], "page",
                          lastmod=updated, menu="page", doc=doc)
+
+
+def booklet_products(site: Site, fair: Node) -> tuple[list[Product], bool]:
+    """Return the products of a fair's booklet and whether they stand for the province: the
+    fair's own products, then the current products of its producers; when the fair names
+    none, the province's current products (what its delegation brings), with True."""
+    seen = list(fair.products)
+    for producer in fair.producers:
+        seen += [p for p in producer.products if p.current and p not in seen]
+    return (seen, False) if seen else (list(site.current_products), True)
 
 
 def units(site: Site, media: Media, records: Any = None, page_key: str | None = None,

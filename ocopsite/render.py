@@ -25,8 +25,11 @@ from markupsafe import Markup, escape
 
 from .i18n import ConstantTranslations, Formats, translations
 from .markup import render_markdown
+from .media.pictograms import SHAPES, svg, tile_css
 from .outputs import CALENDAR_FILE, FAIRS_CALENDAR, FEED_FILE
+from .media import CACHE_DIR
 from .parallel import context
+from .pdf import html_to_pdf, site_files
 from .plan import PageSpec
 from .reader import IGNORED_SUFFIXES
 from .views import View
@@ -64,6 +67,19 @@ def fingerprint_assets(assets_dir: Path) -> dict[str, tuple[Path, str]]:
     return out
 
 
+def generated_assets() -> dict[str, tuple[str, bytes]]:
+    """Return the assets the engine draws itself: ``{name: (published name, bytes)}`` (the
+    pictograms of product groups and entry kinds, ``img/picto/food.svg`` …, and the colours
+    of their tiles, ``css/tiles.css``)."""
+    files = {f"img/picto/{name}.svg": svg(name).encode() for name in SHAPES}
+    files["css/tiles.css"] = tile_css().encode()
+    out = {}
+    for name, data in files.items():
+        stem, ext = name.rsplit(".", 1)
+        out[name] = (f"{stem}.{hashlib.blake2b(data, digest_size=4).hexdigest()}.{ext}", data)
+    return out
+
+
 @dataclass(frozen=True)
 class Setup:
     """What every worker needs to render: templates folder, the site-wide data of each
@@ -73,6 +89,9 @@ class Setup:
     configs: dict[str, View]
     assets: dict[str, str]
     base_url: str
+    #: The project folder: the PDF of a page reads its pictures from the media cache and its
+    #: style and fonts from ``assets/`` (``pdf.site_files``).
+    root: str = ""
 
 
 def breakable(text: str) -> Markup:
@@ -140,9 +159,16 @@ class Renderer:
         return html
 
     def render(self, spec: PageSpec) -> bytes:
-        """Render one page to UTF-8 bytes."""
+        """Render one page to UTF-8 bytes, or, for a ``.pdf`` path, to the PDF of the page
+        printed (``pdf.html_to_pdf``; its ``files`` name the pictures it shows)."""
         data = spec.data
-        return self.env(spec.lang).get_template(spec.template).render(**{k: data[k] for k in data}).encode("utf-8")
+        html = self.env(spec.lang).get_template(spec.template).render(**{k: data[k] for k in data})
+        if not spec.path.endswith(".pdf"):
+            return html.encode("utf-8")
+        root = Path(self.setup.root)
+        generated = {published: data for published, data in generated_assets().values()}
+        resolve = site_files(root / "assets", {n: p for n, p in self.setup.assets.items()}, generated, data["files"], root / CACHE_DIR)
+        return html_to_pdf(html, self.abs_url(spec.url), self.setup.base_url, resolve)
 
 
 def template_digests(templates: Path) -> dict[str, str]:

@@ -289,6 +289,23 @@ class Views:
             products=self.cards(f.products), producers=self.links(f.producers),
         )
 
+    def booklet_item(self, p: Product) -> View:
+        """Return what a fair booklet shows of a product: its card, producer, commune, price,
+        recognition in force, QR code, and one photo file (the JPEG at most 640 px wide, so
+        the offline copy and the PDF know which file to take) or None."""
+        meta, cover = p.meta, self.media.cover(p.photos)
+        photo = None
+        if cover is not None:
+            sizes = sorted(cover.variants["jpeg"], key=lambda v: v[1])
+            url, width = ([v for v in sizes if v[1] <= 640] or sizes[:1])[-1]
+            photo = dict(src=self.base_path.rstrip("/") + url, path=url, width=width, height=round(width * cover.height / cover.width),
+                         alt=cover.alt)
+        return View(card=self.card(p), producer=self.text(p.producer).name if p.producer else None,
+                    commune=self.commune_name(p.commune) if p.commune else None,
+                    price=dict(amount=meta.price.amount, unit=meta.price.unit) if meta.price else None,
+                    current=self.recognition(p.current) if p.current else None, latest=self.recognition(p.latest),
+                    qr=self.media.qr.get((p.kind, p.slug)), photo=photo)
+
     def page(self, p: Page) -> View:
         """Return what a plain page shows."""
         text = self.text(p)

@@ -22,9 +22,10 @@ def rows(shipped: Path, path: str) -> list[dict]:
 
 def ask(page, query: str) -> list[tuple[str, str]]:
     """Type ``query`` in the check form; return the answers as (product URL, verdict class)."""
+    page.evaluate("() => { document.querySelector('[data-status]').textContent = ''; }")  # so the wait sees this answer
     page.fill("#check-q", query)
     page.click("[data-checker] button[type=submit]")
-    page.wait_for_function("document.querySelector('[data-status]').textContent.length > 0")
+    page.locator("[data-status]:not(:empty)").wait_for()
     found = page.eval_on_selector_all(
         "[data-results] > li", "ls => ls.map(l => [l.querySelector('h2 a').getAttribute('href'), l.querySelector('.verdict').classList[1]])")
     return [tuple(a) for a in found]
@@ -111,6 +112,64 @@ def test_gate_check_negative_control(browser, shipped: Path, tmp_path: Path) -> 
     with serve(copy) as url:
         page = browser.new_page()
         page.goto(url + "kiem-tra/?q=cu%20do")
-        page.wait_for_function("document.querySelector('[data-status]').textContent.includes('Không tải được')")
+        page.locator("[data-status]", has_text="Không tải được").wait_for()
         assert page.locator("[data-results] > li").count() == 0
         page.close()
+
+
+def test_gate_every_fair_booklet_prints_cleanly_in_chromium(browser, shipped: Path, served: str) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from .conftest import ARTIFACTS
+
+    problems = []
+    fairs = sorted(p.name for p in (shipped / "content/fairs").iterdir())
+    page = browser.new_page()
+    for lang, path in (("vi", "hoi-cho/{}/tap-san-pham/"), ("en", "en/fairs/{}/booklet/")):
+        for slug in fairs:
+            url = served + path.format(slug)
+            page.goto(url)
+            page.emulate_media(media="print")
+            hidden = page.eval_on_selector_all(".site-header, .site-footer, .booklet-cover .actions",
+                                               "els => els.every(e => getComputedStyle(e).display == 'none')")
+            broken = page.eval_on_selector_all(".booklet img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+            wide = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+            items = page.locator(".booklet-item").count()
+            pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+            page.emulate_media(media="screen")
+            pages = PdfReader(io.BytesIO(pdf)).pages
+            size = {tuple(round(float(v) * 25.4 / 72) for v in p.mediabox.upper_right) for p in pages}
+            text = " ".join(" ".join(p.extract_text().split()) for p in pages)
+            if slug == fairs[0]:
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                (ARTIFACTS / f"booklet-{lang}.pdf").write_bytes(pdf)
+            if not (hidden and not broken and not wide and items > 0 and size == {(148, 210)} and len(pages) >= 2
+                    and f"1 / {len(pages)}" in text and f"{len(pages)} / {len(pages)}" in text):
+                problems.append(f"{url}: hidden={hidden} broken={broken} wide={wide} items={items} size={size} pages={len(pages)}")
+    page.close()
+    assert problems == []
+
+
+def test_gate_a_fair_kit_saved_on_a_phone_opens_offline(browser, served: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    fair = served + "hoi-cho/le-hoi-cam-ha-tinh-2024/"
+    page.goto(fair)
+    page.click("[data-offline] button")
+    page.locator("[data-offline-status]", has_text="Đã lưu").wait_for(timeout=30000)
+    context.set_offline(True)
+    page.goto(fair + "tap-san-pham/")
+    items = page.locator(".booklet-item").count()
+    qr = page.eval_on_selector_all(".booklet-qr img", "imgs => imgs.every(i => i.complete && i.naturalWidth > 0)")
+    page.goto(fair)
+    title = page.text_content("h1")
+    outside = True
+    try:  # the worker keeps the fair's folder only
+        page.goto(served + "san-pham/")
+    except Exception:
+        outside = False
+    context.close()
+    assert items > 0 and qr and "Lễ hội Cam" in title
+    assert not outside

@@ -1,0 +1,76 @@
+"""PDF of a rendered page (a fair's product booklet), made with WeasyPrint from the page's
+own HTML and print style.
+
+WeasyPrint reads nothing from the network or from outside the project: every address the
+page names is looked up in ``files`` (site path → file: pictures in the media cache, the
+published assets, the build-only fonts) or the engine's generated assets; any other address
+is refused, and the PDF is made without it. The PDF carries no build time, so the same page
+gives the same bytes (the reproducibility gate compares builds).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+#: What a PDF reader shows as the document's producer (``pdf_identifier`` stays fixed too).
+PRODUCER = "OCOP site generator (WeasyPrint)"
+
+
+class _Fetcher:
+    """WeasyPrint's URL fetcher limited to the site: ``resolve(site path)`` returns the
+    bytes of a file the site publishes, or None."""
+
+    def __init__(self, base_url: str, resolve: Callable[[str], bytes | None]) -> None:
+        self.base_url, self.resolve = base_url, resolve
+
+    def __call__(self, url: str, *args, **kwargs):
+        from weasyprint.urls import URLFetcherResponse
+
+        if not url.startswith(self.base_url):
+            raise ValueError(f"not a file of the site: {url}")
+        path = url[len(self.base_url):].split("?", 1)[0].split("#", 1)[0]
+        data = self.resolve(path)
+        if data is None:
+            raise ValueError(f"not a file of the site: {url}")
+        kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=data, headers={"Content-Type": kind})
+
+    fetch = __call__
+
+
+def html_to_pdf(html: str, page_url: str, base_url: str, resolve: Callable[[str], bytes | None]) -> bytes:
+    """Return the PDF of ``html`` (a page at ``page_url``, an absolute URL under the site's
+    ``base_url``), printed with its ``@media print`` style; files it names come from
+    ``resolve(path under the base URL)``. Raises ``ValueError`` if WeasyPrint fails."""
+    import weasyprint
+
+    document = weasyprint.HTML(string=html, base_url=page_url, url_fetcher=_Fetcher(base_url, resolve), media_type="print")
+    return document.write_pdf(pdf_identifier=b"ocop-booklet", uncompressed_pdf=False)
+
+
+def site_files(assets: Path, published: Mapping[str, str], generated: Mapping[str, bytes],
+               files: Mapping[str, str], cache: Path) -> Callable[[str], bytes | None]:
+    """Return ``resolve(path)`` for ``html_to_pdf``: ``assets/<published name>`` from the
+    assets folder (``published``: name → published name), the generated assets
+    (``generated``: published name → bytes), ``assets/fonts/…`` (build-only), and the
+    pictures a page names (``files``: site path → media cache file name in ``cache``)."""
+    by_published = {pub: name for name, pub in published.items()}
+    pictures = {path.lstrip("/"): name for path, name in files.items()}
+
+    def resolve(path: str) -> bytes | None:
+        if path.startswith("assets/"):
+            name = path[len("assets/"):]
+            if name in generated:
+                return generated[name]
+            source = by_published.get(name) or (name if name.startswith("fonts/") and "/" not in name[6:] else None)
+            if source is None:
+                return None
+            file = (assets / source).resolve()
+            return file.read_bytes() if file.is_relative_to(assets.resolve()) and file.is_file() else None
+        if path in pictures:
+            return (cache / pictures[path]).read_bytes()
+        return None
+
+    return resolve
