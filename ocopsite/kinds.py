@@ -54,6 +54,7 @@ KINDS: Mapping[str, Kind] = MappingProxyType({
         _kind("commune", "communes", models.CommuneMeta, False, "xa-phuong", "communes", "commune.html", "communes.html", creatable=False, card=True),
         _kind("craft", "crafts", models.CraftMeta, True, "lang-nghe", "crafts", "craft.html", "crafts.html", card=True),
         _kind("fair", "fairs", models.FairMeta, True, "hoi-cho", "fairs", "fair.html", "fairs.html", card=True, qr=True),
+        _kind("outlet", "outlets", models.OutletMeta, True, "diem-ban", "where-to-buy", "outlet.html", "outlets.html"),
         _kind("page", "pages", models.PageMeta, False, "", "", "page.html", None),
     )
 })

@@ -4,9 +4,9 @@ was derived from, so the next build derives again only what changed.
 An entry's *own digest* hashes what its own files say: the entry file, its translations and
 the identity of its processed photos (their derivatives are named by their bytes). Its
 *context key* adds the own digests of the entries its pages show (a product's producer and
-that producer's other products, its crafts and fairs; a producer's products and fairs; a
-commune's products, producers, crafts and fairs; a craft's products; a fair's products and
-producers), in order, and the build's *data key* (engine code, config, build date, base
+that producer's other products, its crafts, fairs and points of sale; a producer's products
+and fairs; a commune's products, producers, crafts and fairs; a craft's, a fair's and a point
+of sale's products; a fair's producers), in order, and the build's *data key* (engine code, config, build date, base
 URL). What a build derives for one entry — its share card and QR jobs, its records, its
 search record and catalogue rows, its pages — is a function of its context key (pages also
 of the templates and the site-wide data, in the build's *page key*), so the same key gives
@@ -31,7 +31,7 @@ from typing import Any
 MEMO_DIR = Path(".cache") / "memo"
 SHARDS = 16
 #: The relations whose entries an entry's pages show (besides a product's producer's products).
-RELATIONS = ("producer", "products", "producers", "crafts", "fairs")
+RELATIONS = ("producer", "products", "producers", "crafts", "fairs", "outlets")
 
 
 def node_key(node: Any) -> str:

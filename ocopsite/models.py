@@ -116,6 +116,32 @@ class CraftRecognition(str, enum.Enum):
         }[self.value]
 
 
+class OutletType(str, enum.Enum):
+    """Kinds of point of sale (điểm bán) of OCOP products."""
+
+    #: A shop for OCOP products (điểm giới thiệu và bán sản phẩm OCOP), of the province or a district.
+    ocop_shop = "ocop_shop"
+    #: A producer's own shop or showroom.
+    producer_shop = "producer_shop"
+    market = "market"
+    supermarket = "supermarket"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        """Return the Vietnamese display name."""
+        return {
+            "ocop_shop": _("Điểm giới thiệu và bán sản phẩm OCOP"),
+            "producer_shop": _("Cửa hàng của chủ thể"),
+            "market": _("Chợ"),
+            "supermarket": _("Siêu thị"),
+            "other": _("Điểm bán khác"),
+        }[self.value]
+
+
+#: Days of the week as editors write them in opening hours (ISO order, Monday first).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
 RECOGNITION_KINDS = {"first": _("Lần đầu"), "renewal": _("Đánh giá lại"), "upgrade": _("Nâng hạng")}
 
 
@@ -390,6 +416,8 @@ Group = Annotated[ProductGroup, BeforeValidator(from_label({g.value: g.label for
                                                             {"du lịch": "tourism", "dịch vụ du lịch": "tourism"}))]
 ProducerKind = Annotated[ProducerType, BeforeValidator(from_label({t.value: t.label for t in ProducerType},
                                                                   {"htx": "cooperative", "công ty": "enterprise", "cơ sở sản xuất": "household_business"}))]
+OutletKind = Annotated[OutletType, BeforeValidator(from_label({t.value: t.label for t in OutletType},
+                                                              {"cửa hàng ocop": "ocop_shop", "điểm bán ocop": "ocop_shop"}))]
 CraftKind = Annotated[CraftRecognition, BeforeValidator(from_label({c.value: c.label for c in CraftRecognition}))]
 RecognitionKind = Annotated[Literal["first", "renewal", "upgrade"], BeforeValidator(from_label(RECOGNITION_KINDS))]
 Year = Annotated[int, BeforeValidator(parse_year)]
@@ -785,6 +813,68 @@ class FairMeta(Publishable, Illustrated):
         if end is not None and start is not None and (end < start if both_timed else _day(end) < _day(start)):
             raise pydantic_error("fair_dates", msg("is before the start ({start})", start=_day(start).isoformat()))
         return end
+
+
+_DAY_NAMES = {"mon": ("t2", "thu 2", "thu hai"), "tue": ("t3", "thu 3", "thu ba"), "wed": ("t4", "thu 4", "thu tu"),
+              "thu": ("t5", "thu 5", "thu nam"), "fri": ("t6", "thu 6", "thu sau"), "sat": ("t7", "thu 7", "thu bay"),
+              "sun": ("cn", "chu nhat")}
+
+
+def _weekday(text: str) -> str:
+    from .vietnamese import fold
+
+    key = " ".join(fold(text).split())
+    for day, names in _DAY_NAMES.items():
+        if key == day or key in names:
+            return day
+    raise pydantic_error("weekday", msg(
+        "'{value}' is not a day of the week; write mon, tue, wed, thu, fri, sat, sun (or T2 … T7, CN)", value=text))
+
+
+def parse_days(value: Any) -> list[str]:
+    """Return the days of ``value`` in week order: ``mon-sat`` (a range), ``mon, wed, fri``
+    or a list, ``T2-T7``, ``CN``. Raises a validation error naming a word that is not a day."""
+    parts = value if isinstance(value, list) else str(value).split(",")
+    days: set[str] = set()
+    for part in parts:
+        ends = [p.strip() for p in str(part).replace("–", "-").split("-")]
+        if len(ends) == 2 and all(ends):
+            first, last = WEEKDAYS.index(_weekday(ends[0])), WEEKDAYS.index(_weekday(ends[1]))
+            days.update(WEEKDAYS[first:last + 1] if first <= last else WEEKDAYS[first:] + WEEKDAYS[:last + 1])
+        else:
+            days.add(_weekday(str(part)))
+    return [d for d in WEEKDAYS if d in days]
+
+
+def parse_clock(value: Any) -> str:
+    """Return a time of day as ``HH:MM`` (``7:30``, ``07:30``, ``7h30``, ``17h``). Raises a
+    validation error for anything else."""
+    match = re.fullmatch(r"\s*(\d{1,2})\s*(?::|h|g)\s*(\d{2})?\s*", str(value), re.I)
+    if match and int(match[1]) <= 24 and int(match[2] or 0) < 60:
+        return f"{int(match[1]):02d}:{int(match[2] or 0):02d}"
+    raise pydantic_error("clock", msg("'{value}' is not a time of day; write it as 07:30 or 7h30", value=value))
+
+
+class OpeningHours(FrontMatter):
+    """When a point of sale is open: ``days`` (``mon-sat``, ``T2-T7``, ``sun``, a list) from
+    ``opens`` to ``closes`` (local time, ``HH:MM``)."""
+
+    days: Annotated[list[str], BeforeValidator(parse_days)]
+    opens: Annotated[str, BeforeValidator(parse_clock)]
+    closes: Annotated[str, BeforeValidator(parse_clock)]
+
+
+class OutletMeta(Publishable, Illustrated, Located):
+    """Front matter of ``content/outlets/<slug>/index.md``: a point of sale (điểm bán) of OCOP
+    products, with the ``products`` it carries (slugs of products)."""
+
+    name: Name
+    type: OutletKind | None = None
+    address: str | None = None
+    hours: list[OpeningHours] = []
+    contact: Contact | None = None
+    products: TextList = []
+    summary: str | None = None
 
 
 class PageMeta(Publishable):

@@ -16,6 +16,7 @@ PLACEHOLDERS = {
     "producer": "Viết lời giới thiệu chủ thể ở đây.",
     "craft": "Viết lời giới thiệu làng nghề ở đây.",
     "fair": "Viết lời giới thiệu hội chợ ở đây.",
+    "outlet": "Viết vài dòng về điểm bán ở đây: bán gì, ở đâu, cách tìm.",
     "page": "Viết nội dung trang ở đây.",
 }
 
@@ -116,6 +117,27 @@ start:                       # ngày bắt đầu: 15/11/2024 hoặc 2024-11-15 
 # organiser: Sở Công Thương Hà Tĩnh
 # products: []
 # producers: []
+sources:
+  # - https://…
+---
+{placeholder}
+""",
+    "outlet": """\
+---
+# Điểm bán mới. Điền thông tin, rồi xóa dòng "draft: true" để xuất bản.
+draft: true
+name: "{name}"
+# type: ocop_shop            # ocop_shop | producer_shop | market | supermarket | other
+commune:
+# address: 02 Nguyễn Du
+# hours:
+#   - days: T2-T7            # hoặc mon-sat, CN, "T2, T4, T6"
+#     opens: "7:30"
+#     closes: "17:00"
+# location: {{lat: 18.34, lon: 105.90}}
+# contact:
+#   phone: "0239 …"          # chỉ số đã công bố, ghi nguồn ở sources
+products: []                 # tên thư mục các sản phẩm bán tại đây
 sources:
   # - https://…
 ---

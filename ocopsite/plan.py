@@ -27,6 +27,7 @@ from .media import Media
 from .outputs import structured
 from .search import CATALOGUE, INDEX_DIR
 from .site import Node, Product, Site
+from .vietnamese import sort_key
 from .views import View, Views
 
 
@@ -156,6 +157,7 @@ class Planner:
         yield from self.communes()
         yield from self.crafts()
         yield from self.fairs()
+        yield from self.outlets()
         yield from self.pages()
         yield self.unit("search", lambda: [self.search_page()], every)
         yield self.unit("stats", lambda: [self.stats_page()], every)
@@ -451,6 +453,34 @@ class Planner:
         view = self.views.fair(f)
         schema = [structured.event(f, view.name, view.summary, self.abs_url(view.url), card and self.abs_url(card.url), self.province)]
         return self.entry(f, "fair.html", parent, view.summary, "fair", view, schema, booklet=booklet_url(f.slug, self.lang))
+
+    def outlets(self) -> Iterator[Unit]:
+        """Yield the index of points of sale (by commune) and each one's page."""
+        yield self.unit("outlets", lambda: [self.outlet_index()], self.keys_of(self.site.outlets))
+        parent = crumb(self.t(_("Điểm bán")), section_url("outlet", self.lang))
+        for o in self.site.outlets:
+            yield self.entry_unit(o, lambda o=o: [self.outlet_page(o, parent)])
+
+    def outlet_index(self) -> PageSpec:
+        """Return the index of points of sale, grouped by current commune (those whose commune
+        is not known last)."""
+        t, v = self.t, self.views
+        groups: dict[Any, list[View]] = {}
+        for o in self.site.outlets:
+            groups.setdefault(o.commune.code if o.commune else None, []).append(v.outlet(o))
+        by_code = {c.commune.code: c for c in self.site.communes}
+        order = sorted((code for code in groups if code is not None), key=lambda code: sort_key(by_code[code].name))
+        order += [None] if None in groups else []
+        shelves = [View(commune=v.link(by_code[code]) if code is not None else None, items=groups[code]) for code in order]
+        return self.index("outlet", t(_("Điểm bán sản phẩm OCOP")), "outlets.html",
+                          t(_("Cửa hàng, điểm giới thiệu sản phẩm OCOP và chợ bán sản phẩm OCOP của tỉnh, theo xã, phường.")),
+                          shelves=shelves, total=len(self.site.outlets), catalogue_url=section_url("product", self.lang))
+
+    def outlet_page(self, o: Node, parent: dict) -> PageSpec:
+        """Return a point of sale's page."""
+        view = self.views.outlet(o)
+        schema = [structured.store(o, view.name, view.summary, self.abs_url(view.url), self.province)]
+        return self.entry(o, "outlet.html", parent, view.summary or "", "outlet", view, schema)
 
     def booth_kit(self, f: Node) -> list[PageSpec]:
         """Return a fair's booth kit: its product booklet (a page that prints as an A5

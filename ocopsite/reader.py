@@ -385,6 +385,7 @@ _OWN_FOLDER = {
     "producer": msg("a producer must be in its own folder"),
     "craft": msg("a craft must be in its own folder"),
     "fair": msg("a fair must be in its own folder"),
+    "outlet": msg("a point of sale must be in its own folder"),
 }
 
 

@@ -64,7 +64,7 @@ INDEX_VERSION = "2"
 SHARD_WORDS = 1_200_000
 #: The label of each kind in the ``kind`` facet (message ids).
 KIND_LABELS = {"product": _("Sản phẩm"), "producer": _("Chủ thể"), "commune": _("Xã, phường"),
-               "craft": _("Làng nghề"), "fair": _("Hội chợ"), "page": _("Trang thông tin")}
+               "craft": _("Làng nghề"), "fair": _("Hội chợ"), "outlet": _("Điểm bán"), "page": _("Trang thông tin")}
 #: Bundle files the site does not use: Pagefind's own UIs, and its result excerpts.
 _UNUSED = re.compile(r"^(pagefind-(ui|modular-ui|component-ui|highlight)\.|fragment/)")
 #: Files only the first bundle of a language publishes (the script and its WebAssembly).
@@ -118,6 +118,9 @@ def record_words(node: Any, views: Any) -> tuple[str, str]:
         words += [views.text(c).name for c in node.crafts]
     elif node.kind == "craft":
         words.append(node.meta.craft)
+    elif node.kind == "outlet":
+        words += [views.t(node.meta.type.label) if node.meta.type else "", node.meta.address or "",
+                  *(views.text(p).name for p in node.products)]
     return search_text(text.name), search_text(*words)
 
 

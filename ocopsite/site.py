@@ -67,6 +67,7 @@ class Product(Node):
     producer: Producer | None = None
     crafts: tuple[Craft, ...] = ()
     fairs: tuple[Fair, ...] = ()
+    outlets: tuple[Outlet, ...] = ()
 
     @property
     def stars(self) -> int | None:
@@ -131,6 +132,15 @@ class Fair(Node):
 
 
 @dataclass(eq=False)
+class Outlet(Node):
+    """A point of sale (điểm bán) and the products it carries."""
+
+    meta: models.OutletMeta = None  # type: ignore[assignment]
+    commune: Commune | None = None
+    products: tuple[Product, ...] = ()
+
+
+@dataclass(eq=False)
 class Page(Node):
     """A plain page (about the programme, contact …)."""
 
@@ -171,6 +181,7 @@ class Site:
     fairs: tuple[Fair, ...]
     pages: tuple[Page, ...]
     communes: tuple[CommunePage, ...]
+    outlets: tuple[Outlet, ...] = ()
 
     # Computed once: the site never changes after assembly, and lists ask for these often.
     @functools.cached_property
@@ -221,6 +232,7 @@ class Site:
         yield from self.communes
         yield from self.crafts
         yield from self.fairs
+        yield from self.outlets
         yield from self.pages
 
 
@@ -374,6 +386,10 @@ def _fair(a: _Assembler, e: models.Entry) -> Fair:
     return fair
 
 
+def _outlet(a: _Assembler, e: models.Entry) -> Outlet:
+    return Outlet("outlet", e.slug, url_of("outlet", e.slug), e, meta=e.meta, commune=a.locate(e, required=False))
+
+
 def _page(a: _Assembler, e: models.Entry) -> Page | None:
     if e.slug in RESERVED_SLUGS:
         a.error(e, (), msg("the page name '{slug}' is reserved for a section of the site", slug=e.slug), msg("rename the file"))
@@ -382,7 +398,7 @@ def _page(a: _Assembler, e: models.Entry) -> Page | None:
 
 
 BUILDERS: dict[str, Callable[[_Assembler, models.Entry], Node | None]] = {
-    "producer": _producer, "product": _product, "craft": _craft, "fair": _fair, "page": _page,
+    "producer": _producer, "product": _product, "craft": _craft, "fair": _fair, "outlet": _outlet, "page": _page,
 }
 assert set(BUILDERS) | {"commune"} == set(KINDS), "every kind has a builder (communes come from geography)"
 
@@ -474,7 +490,7 @@ def _references(a: _Assembler, node: Node, nodes: dict[str, dict[str, Any]], add
         elif "producer" not in e.meta.model_fields_set:  # `producer:` left empty = known to be unknown
             a.warn(e, (), msg("has no producer"), msg("add 'producer:' with the slug of its producer, or leave 'producer:' empty if it is not known"))
     for field_name, table, what, back in (("products", products, "product", node.kind + "s"), ("producers", producers, "producer", "fairs")):
-        if node.kind in ("craft", "fair") and hasattr(e.meta, field_name):
+        if node.kind in ("craft", "fair", "outlet") and hasattr(e.meta, field_name):
             for other in a.references(e, field_name, table, what):
                 add(node, field_name, other)
                 add(other, back, node)
@@ -490,7 +506,7 @@ def _link(a: _Assembler, config: SiteConfig, today: dt.date, nodes: dict[str, di
     def add(node: Node, attr: str, other: Node) -> None:
         rel.setdefault((id(node), attr), []).append(other)
 
-    for kind in ("product", "craft", "fair"):
+    for kind in ("product", "craft", "fair", "outlet"):
         for node in nodes[kind].values():
             _references(a, node, nodes, add)
     for kind, attr in (("product", "products"), ("producer", "producers"), ("craft", "crafts"), ("fair", "fairs")):
@@ -502,7 +518,7 @@ def _link(a: _Assembler, config: SiteConfig, today: dt.date, nodes: dict[str, di
     by_date = lambda f: (f.start, f.slug)  # noqa: E731
     every = [n for kind in nodes.values() for n in kind.values()] + list(communes.values())
     for node in every:
-        for attr in ("products", "producers", "crafts", "fairs"):
+        for attr in ("products", "producers", "crafts", "fairs", "outlets"):
             if hasattr(node, attr):
                 items = rel.get((id(node), attr), [])
                 setattr(node, attr, tuple(sorted(items, key=by_date, reverse=True) if attr == "fairs" else sorted(items, key=by_name)))
@@ -524,4 +540,5 @@ def _link(a: _Assembler, config: SiteConfig, today: dt.date, nodes: dict[str, di
         fairs=tuple(sorted(nodes["fair"].values(), key=by_date, reverse=True)),
         pages=tuple(pages),
         communes=tuple(communes[c.commune.code] for c in communes.values()),
+        outlets=tuple(sorted(nodes["outlet"].values(), key=by_name)),
     )

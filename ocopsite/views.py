@@ -21,7 +21,7 @@ from . import models
 from .i18n import SOURCE_LANGUAGE, _, translations
 from .kinds import group_slug, section_url, url_of
 from .media import Media
-from .site import CommunePage, Craft, Fair, Node, Page, Producer, Product
+from .site import CommunePage, Craft, Fair, Node, Outlet, Page, Producer, Product
 
 
 class View:
@@ -239,6 +239,7 @@ class Views:
             standards=list(meta.standards), tags=list(meta.tags),
             where_to_buy=[dict(name=w.name, address=w.address, url=w.url, phone=w.phone) for w in meta.where_to_buy],
             shops=[dict(platform=s.platform, name=models.SHOP_PLATFORMS[s.platform][0], url=s.url) for s in meta.shops],
+            outlets=[self.outlet_row(o) for o in p.outlets],
             traceability=meta.traceability,
             contact=_contact(contact), current=self.recognition(p.current) if p.current else None,
             latest=self.recognition(p.latest), status=p.status,
@@ -287,6 +288,33 @@ class Views:
             end=f.end if meta.end else None, venue=meta.venue, city=meta.city, commune=self.commune(f),
             organiser=meta.organiser, booths=meta.booths, website=meta.website,
             products=self.cards(f.products), producers=self.links(f.producers),
+        )
+
+    def hours(self, hours: Iterable[models.OpeningHours]) -> list[View]:
+        """Return opening hours for display: ``days`` as a message id pattern's parts
+        (``first``/``last`` day keys of a run, or a list of day keys), ``opens``, ``closes``."""
+        out = []
+        for h in hours:
+            idx = [models.WEEKDAYS.index(d) for d in h.days]
+            run = len(idx) > 2 and idx == list(range(idx[0], idx[-1] + 1))
+            out.append(dict(days=list(h.days), run=run, opens=h.opens, closes=h.closes))
+        return out
+
+    def outlet_row(self, o: Outlet) -> View:
+        """Return what a product page's where-to-buy section shows of a point of sale."""
+        link = self.link(o)
+        return View(url=link.url, name=link.name, lang=link.lang, type=o.meta.type.label if o.meta.type else None,
+                    address=o.meta.address, commune=self.commune_name(o.commune) if o.commune else None,
+                    hours=self.hours(o.meta.hours), phone=o.meta.contact.phone if o.meta.contact else None)
+
+    def outlet(self, o: Outlet) -> View:
+        """Return everything a point of sale's page (and its row in a list) shows."""
+        meta = o.meta
+        return View(
+            **self.entry_common(o), type=meta.type.label if meta.type else None, address=meta.address,
+            commune=self.commune(o), hours=self.hours(meta.hours), contact=_contact(meta.contact),
+            location=dict(lat=meta.location.lat, lon=meta.location.lon) if meta.location else None,
+            products=self.cards(o.products),
         )
 
     def booklet_item(self, p: Product) -> View:

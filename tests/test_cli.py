@@ -123,6 +123,7 @@ def test_slugs_come_from_vietnamese_names_and_tone_collisions_are_errors(small_s
         ("producer", "HTX Đồng Lộc", "content/producers/htx-dong-loc/index.md", ["type", "the text"]),
         ("craft", "Nón lá Ba Giang", "content/crafts/non-la-ba-giang/index.md", ["the text"]),
         ("fair", "Lễ hội Cam 2026", "content/fairs/le-hoi-cam-2026/index.md", ["start", "the text"]),
+        ("outlet", "Cửa hàng OCOP Hà Tĩnh", "content/outlets/cua-hang-ocop-ha-tinh/index.md", ["the text"]),
         ("page", "Hỏi đáp", "content/pages/hoi-dap.md", ["the text"]),
     ],
 )

@@ -15,14 +15,15 @@ def test_guide_examples_cover_every_kind_and_build_with_no_problem(write_site) -
     guide = (PROJECT / "docs/editing.md").read_text(encoding="utf-8")
     examples = dict(EXAMPLE.findall(guide))
     kinds = {path.split("/")[1] for path in examples}
-    assert kinds == {"products", "producers", "crafts", "fairs", "pages", "communes"}
+    assert kinds == {"products", "producers", "crafts", "fairs", "pages", "communes", "outlets"}
     root = write_site(examples)
     assert check(root, TODAY) == []
     result = build(root, TODAY)
     assert result.warnings == []
     for path in examples:
         kind, slug = path.split("/")[1], path.split("/")[2].removesuffix(".md")
-        section = {"products": "san-pham", "producers": "chu-the", "crafts": "lang-nghe", "fairs": "hoi-cho", "communes": "xa-phuong"}.get(kind)
+        section = {"products": "san-pham", "producers": "chu-the", "crafts": "lang-nghe", "fairs": "hoi-cho", "communes": "xa-phuong",
+                   "outlets": "diem-ban"}.get(kind)
         page = root / "output" / (f"{section}/{slug}" if section else slug) / "index.html"
         assert page.is_file(), page
 

@@ -17,7 +17,7 @@ from typing import Any
 COLOURS = {
     "food": "#8f3310", "beverages": "#0f5a73", "herbal": "#2d6530", "handicrafts": "#6e4419",
     "ornamentals": "#6a3d86", "tourism": "#1d4a85", "producer": "#1d5b3a", "craft": "#7a3b2e",
-    "commune": "#2f5560", "fair": "#8a2b4a", "site": "#1d5b3a",
+    "commune": "#2f5560", "fair": "#8a2b4a", "outlet": "#6b4a12", "site": "#1d5b3a",
 }
 LIGHT, GOLD = "#fbf3e4", "#f2b705"
 
@@ -55,6 +55,9 @@ SHAPES: dict[str, list[tuple]] = {
     "commune": [("circle", 50, 38, 22), ("polygon", 31, 48, 69, 48, 50, 86), ("circle!", 50, 38, 9)],
     "fair": [("polygon", 14, 34, 86, 34, 80, 50, 20, 50), ("rect", 22, 50, 56, 30), ("rect!", 30, 60, 40, 6),
              ("line", 50, 14, 50, 34, 2.5), ("polygon!", 50, 14, 64, 19, 50, 24)],
+    # a shop front: striped awning, counter and door
+    "outlet": [("polygon", 14, 30, 86, 30, 90, 46, 10, 46), ("rect!", 26, 30, 12, 16), ("rect!", 50, 30, 12, 16),
+               ("rect", 18, 48, 64, 36), ("rect!", 26, 56, 20, 28), ("rect!", 54, 56, 20, 12), ("rect", 10, 84, 80, 4)],
     "site": [("polygon!", *[c for i in range(10) for c in (50 + (34 if i % 2 == 0 else 15) * math.cos(-math.pi / 2 + i * math.pi / 5),
                                                       52 + (34 if i % 2 == 0 else 15) * math.sin(-math.pi / 2 + i * math.pi / 5))])],
 }

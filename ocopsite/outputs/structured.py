@@ -128,6 +128,27 @@ def place(name: str, url: str, province: str, description: str | None = None) ->
     })
 
 
+#: schema.org day names (``openingHoursSpecification.dayOfWeek``) of ``models.WEEKDAYS``.
+SCHEMA_DAYS = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
+               "sat": "Saturday", "sun": "Sunday"}
+
+
+def store(outlet, name: str, description: str | None, url: str, province: str) -> dict:
+    """Return a point of sale as a ``Store`` with its address, geo point, telephone and
+    ``openingHoursSpecification`` (schema.org), and the products it carries as ``makesOffer``
+    names are not given: its page lists them."""
+    meta = outlet.meta
+    contact = meta.contact
+    return _drop_empty({
+        "@type": "Store", "name": name, "url": url, "description": description,
+        "address": address(outlet.commune, province, meta.address),
+        "geo": {"@type": "GeoCoordinates", "latitude": meta.location.lat, "longitude": meta.location.lon} if meta.location else None,
+        "telephone": contact.phone if contact else None, "email": contact.email if contact else None,
+        "openingHoursSpecification": [{"@type": "OpeningHoursSpecification", "dayOfWeek": [SCHEMA_DAYS[d] for d in h.days],
+                                       "opens": h.opens, "closes": h.closes} for h in meta.hours],
+    })
+
+
 def website(name: str, url: str, language: str, description: str) -> dict:
     """Return the home page's ``WebSite``."""
     return _drop_empty({"@type": "WebSite", "name": name, "url": url, "inLanguage": language, "description": description})
