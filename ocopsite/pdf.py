@@ -10,7 +10,9 @@ gives the same bytes (the reproducibility gate compares builds).
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -40,14 +42,31 @@ class _Fetcher:
     fetch = __call__
 
 
-def html_to_pdf(html: str, page_url: str, base_url: str, resolve: Callable[[str], bytes | None]) -> bytes:
+#: PDFs made in this process, by the hash of everything they are made from (``html_to_pdf``'s
+#: ``key``): the preview server and the tests build the same booklet many times.
+_MADE: OrderedDict[str, bytes] = OrderedDict()
+_KEEP = 64
+
+
+def html_to_pdf(html: str, page_url: str, base_url: str, resolve: Callable[[str], bytes | None], key: str = "") -> bytes:
     """Return the PDF of ``html`` (a page at ``page_url``, an absolute URL under the site's
     ``base_url``), printed with its ``@media print`` style; files it names come from
-    ``resolve(path under the base URL)``. Raises ``ValueError`` if WeasyPrint fails."""
+    ``resolve(path under the base URL)``. ``key`` names what the files are (their content
+    hashes): the same HTML with the same key gives the PDF already made in this process.
+    Raises ``ValueError`` if WeasyPrint fails."""
     import weasyprint
+    from PIL import ImageFile
 
+    ImageFile.LOAD_TRUNCATED_IMAGES = False  # weasyprint's import turns it on for the whole process; our photos are checked whole
+    digest = hashlib.blake2b(f"{key}\0{page_url}\0{base_url}\0{html}".encode(), digest_size=16).hexdigest()
+    if (pdf := _MADE.get(digest)) is not None:
+        _MADE.move_to_end(digest)
+        return pdf
     document = weasyprint.HTML(string=html, base_url=page_url, url_fetcher=_Fetcher(base_url, resolve), media_type="print")
-    return document.write_pdf(pdf_identifier=b"ocop-booklet", uncompressed_pdf=False)
+    pdf = _MADE[digest] = document.write_pdf(pdf_identifier=b"ocop-booklet", uncompressed_pdf=False)
+    if len(_MADE) > _KEEP:
+        _MADE.popitem(last=False)
+    return pdf
 
 
 def site_files(assets: Path, published: Mapping[str, str], generated: Mapping[str, bytes],

@@ -168,7 +168,9 @@ class Renderer:
         root = Path(self.setup.root)
         generated = {published: data for published, data in generated_assets().values()}
         resolve = site_files(root / "assets", {n: p for n, p in self.setup.assets.items()}, generated, data["files"], root / CACHE_DIR)
-        return html_to_pdf(html, self.abs_url(spec.url), self.setup.base_url, resolve)
+        # Assets and pictures are named by their content; the build-only fonts are not.
+        fonts = sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in (root / "assets/fonts").glob("*.ttf"))
+        return html_to_pdf(html, self.abs_url(spec.url), self.setup.base_url, resolve, key=repr((sorted(data["files"].items()), fonts)))
 
 
 def template_digests(templates: Path) -> dict[str, str]:

@@ -101,3 +101,17 @@ def test_the_pdf_reads_only_the_sites_own_files(tmp_path: Path) -> None:
     assert resolve("assets/fonts/NotoSans-Regular.ttf") == b"font" and resolve("san-pham/x/qr.svg") == b"<svg/>"
     for path in ("assets/css/style.css", "assets/fonts/../../secret.txt", "assets/../secret.txt", "secret.txt", "san-pham/y/qr.svg"):
         assert resolve(path) is None, path
+
+
+def test_making_a_pdf_does_not_let_a_truncated_photo_through(site: Path, tmp_path: Path) -> None:
+    # WeasyPrint turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES when imported
+    from ocopsite.media.photos import inspect
+    from ocopsite.pdf import html_to_pdf
+
+    from .conftest import DATA
+    from .test_images import SETTINGS
+
+    html_to_pdf("<p>x</p>", "https://example.org/a/", "https://example.org/", lambda path: None)
+    whole = (DATA / "images/flower.jpg").read_bytes()
+    (tmp_path / "cut.jpg").write_bytes(whole[: len(whole) // 2])
+    assert inspect(tmp_path / "cut.jpg", SETTINGS)[0].startswith("the photo is damaged or truncated")

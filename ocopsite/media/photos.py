@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image as PILImage
-from PIL import ImageCms, UnidentifiedImageError
+from PIL import ImageCms, ImageFile, UnidentifiedImageError
 
 from ..config import ImageSettings
 from ..errors import Msg, msg, number
@@ -125,6 +125,9 @@ def decode(source: str, settings: ImageSettings, largest: int) -> tuple[PILImage
     a supported photo, are damaged or truncated, or are bigger than ``settings.max_pixels``.
     """
     PILImage.MAX_IMAGE_PIXELS = settings.max_pixels
+    # Pillow's flag is process-wide and WeasyPrint turns it on when imported (ocopsite.pdf):
+    # a truncated photo must fail here, whatever ran before in this process.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     notes: list[Msg] = []
     try:
         with warnings.catch_warnings(record=True) as caught:

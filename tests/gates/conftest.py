@@ -51,6 +51,7 @@ TEMPLATE_PAGES = {
     "data": "du-lieu/",
     "map": "ban-do/",
     "check": "kiem-tra/",
+    "outlets": "diem-ban/",
     "enquiry": "hoi-hang/",
     "404": "404.html",
     "en-home": "en/",
