@@ -294,7 +294,8 @@ def entry_facts(site: Site, records: Any, search: Any, memo: Any, keys: Any) -> 
     recognitions: dict[str, list] = {}
     for r in records.recognitions:
         recognitions.setdefault(r.product, []).append(r)
-    for kind, table in (("product", records.products), ("producer", records.producers), ("craft", records.crafts), ("fair", records.fairs)):
+    for kind, table in (("product", records.products), ("producer", records.producers), ("craft", records.crafts), ("fair", records.fairs),
+                        ("outlet", records.outlets)):
         rows.update({f"{kind}/{r.id}": r for r in table})
     rows.update({f"commune/{r.slug}": r for r in records.communes})
     out = {}

@@ -574,7 +574,8 @@ class Planner:
         folder = f"/{segment('data', LANGUAGES[0])}/"  # the files are the same for every language
         files = [View(name="products.csv", url=folder + "products.csv", schema=None, rows=len(self.records.products),
                       what=t(_("Sản phẩm, một dòng mỗi sản phẩm (mở được bằng Excel, LibreOffice)")))]
-        labels = {"products": t(_("Sản phẩm")), "producers": t(_("Chủ thể OCOP")), "crafts": t(_("Làng nghề")), "fairs": t(_("Hội chợ, lễ hội"))}
+        labels = {"products": t(_("Sản phẩm")), "producers": t(_("Chủ thể OCOP")), "crafts": t(_("Làng nghề")), "fairs": t(_("Hội chợ, lễ hội")),
+                  "outlets": t(_("Điểm bán"))}
         files += [View(name=f"{name}.json", url=f"{folder}{name}.json", schema=f"{folder}{name}.schema.json",
                        rows=len(getattr(self.records, name)), what=labels[name]) for name in TABLES]
         files.append(View(name=GEOJSON, url=folder + GEOJSON, schema=None, rows=self.located, what=t(_("Vị trí các mục có tọa độ (GeoJSON)"))))
@@ -587,7 +588,7 @@ class Planner:
     @functools.cached_property
     def located(self) -> int:
         """Return how many entries have coordinates (the points of ``map.geojson``)."""
-        return sum(1 for rows in (self.records.products, self.records.producers, self.records.crafts, self.records.fairs)
+        return sum(1 for rows in (self.records.products, self.records.producers, self.records.crafts, self.records.fairs, self.records.outlets)
                    for r in rows if r.lat is not None)
 
     def map_page(self) -> PageSpec:
@@ -601,13 +602,14 @@ class Planner:
         def keyed(nodes: Iterable[Node]) -> list[View]:  # map.js finds each point's link here, in the page's language
             return [View(url=(link := v.link(n)).url, name=link.name, lang=link.lang, key=f"{n.kind}/{n.slug}") for n in nodes]
 
-        def row(commune: View | None, products: Iterable, producers: Iterable, crafts: Iterable, fairs: Iterable) -> View:
-            return View(commune=commune, products=keyed(products), producers=keyed(producers), crafts=keyed(crafts), fairs=keyed(fairs))
+        def row(commune: View | None, products: Iterable, producers: Iterable, crafts: Iterable, fairs: Iterable, outlets: Iterable) -> View:
+            return View(commune=commune, products=keyed(products), producers=keyed(producers), crafts=keyed(crafts), fairs=keyed(fairs),
+                        outlets=keyed(outlets))
 
         site = self.site
-        rows = [row(v.link(c), c.products, c.producers, c.crafts, c.fairs) for c in site.communes
-                if c.products or c.producers or c.crafts or c.fairs]
-        nowhere = [[n for n in nodes if n.commune is None] for nodes in (site.products, site.producers, site.crafts, site.fairs)]
+        rows = [row(v.link(c), c.products, c.producers, c.crafts, c.fairs, c.outlets) for c in site.communes
+                if c.products or c.producers or c.crafts or c.fairs or c.outlets]
+        nowhere = [[n for n in nodes if n.commune is None] for nodes in (site.products, site.producers, site.crafts, site.fairs, site.outlets)]
         if any(nowhere):  # every entry is listed, also those whose commune is not known
             rows.append(row(None, *nowhere))
         cfg = self.config.map

@@ -182,6 +182,29 @@ class FairRow:
 
 
 @dataclass(frozen=True)
+class OutletRow:
+    """One point of sale (điểm bán): its kind, place, opening hours (schema.org
+    ``openingHours`` strings: ``Mo-Sa 07:30-17:00``), public contact and the products it
+    carries."""
+
+    id: str
+    name: str
+    url: str
+    type: str | None
+    address: str | None
+    commune_code: int | None
+    commune: str | None
+    hours: tuple[str, ...]
+    phone: str | None
+    email: str | None
+    website: str | None
+    products: tuple[str, ...]
+    lat: float | None
+    lon: float | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Records:
     """Every table of a site on its build date (``today``)."""
 
@@ -192,6 +215,7 @@ class Records:
     communes: tuple[CommuneRow, ...]
     crafts: tuple[CraftRow, ...]
     fairs: tuple[FairRow, ...]
+    outlets: tuple[OutletRow, ...] = ()
 
 
 def recognition_state(r: models.Recognition, today: dt.date) -> str:
@@ -286,6 +310,33 @@ def fair_row(f: Any, url_of: Any) -> FairRow:
         **_position(f.meta), sources=tuple(f.meta.sources))
 
 
+#: schema.org's two-letter day names (``openingHours``) of ``models.WEEKDAYS``.
+_DAYS = {"mon": "Mo", "tue": "Tu", "wed": "We", "thu": "Th", "fri": "Fr", "sat": "Sa", "sun": "Su"}
+
+
+def opening_hours(hours: Any) -> tuple[str, ...]:
+    """Return opening hours as schema.org ``openingHours`` strings: a run of three days or
+    more as a range (``Mo-Sa 07:30-17:00``), else the days listed (``Mo,We 08:00-11:00``)."""
+    out = []
+    for h in hours:
+        idx = [models.WEEKDAYS.index(d) for d in h.days]
+        run = len(idx) > 2 and idx == list(range(idx[0], idx[-1] + 1))
+        days = f"{_DAYS[h.days[0]]}-{_DAYS[h.days[-1]]}" if run else ",".join(_DAYS[d] for d in h.days)
+        out.append(f"{days} {h.opens}-{h.closes}")
+    return tuple(out)
+
+
+def outlet_row(o: Any, url_of: Any) -> OutletRow:
+    """Return a point of sale's row."""
+    contact = o.meta.contact
+    return OutletRow(
+        id=o.slug, name=o.name, url=url_of(o), type=o.meta.type.value if o.meta.type else None, address=o.meta.address,
+        commune_code=o.commune.code if o.commune else None, commune=o.commune.name if o.commune else None,
+        hours=opening_hours(o.meta.hours), phone=contact.phone if contact else None, email=contact.email if contact else None,
+        website=contact.website if contact else None, products=tuple(x.slug for x in o.products),
+        **_position(o.meta), sources=tuple(o.meta.sources))
+
+
 def build_records(site: Site, url_of: Any, memo: Any = None, keys: Any = None) -> Records:
     """Return the records of ``site``; ``url_of(node)`` gives each entry's site-relative
     URL (the default language's). With a ``memo`` and the site's ``keys`` (``memo.Keys``),
@@ -311,10 +362,12 @@ def build_records(site: Site, url_of: Any, memo: Any = None, keys: Any = None) -
     communes = [_rows(rows(c, lambda c=c: commune_row(c, url_of))) for c in site.communes]
     crafts = [_rows(rows(c, lambda c=c: craft_row(c, url_of))) for c in site.crafts]
     fairs = [_rows(rows(f, lambda f=f: fair_row(f, url_of))) for f in site.fairs]
-    return Records(today, tuple(products), tuple(recognitions), tuple(producers), tuple(communes), tuple(crafts), tuple(fairs))
+    outlets = [_rows(rows(o, lambda o=o: outlet_row(o, url_of))) for o in site.outlets]
+    return Records(today, tuple(products), tuple(recognitions), tuple(producers), tuple(communes), tuple(crafts), tuple(fairs),
+                   tuple(outlets))
 
 
-_ROW_CLASSES = {c.__name__: c for c in (RecognitionRow, ProductRow, ProducerRow, CommuneRow, CraftRow, FairRow)}
+_ROW_CLASSES = {c.__name__: c for c in (RecognitionRow, ProductRow, ProducerRow, CommuneRow, CraftRow, FairRow, OutletRow)}
 
 
 def _flat(value: Any) -> Any:

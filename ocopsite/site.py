@@ -162,6 +162,7 @@ class CommunePage(Node):
     producers: tuple[Producer, ...] = ()
     crafts: tuple[Craft, ...] = ()
     fairs: tuple[Fair, ...] = ()
+    outlets: tuple[Outlet, ...] = ()
 
     @property
     def name(self) -> str:
@@ -509,7 +510,7 @@ def _link(a: _Assembler, config: SiteConfig, today: dt.date, nodes: dict[str, di
     for kind in ("product", "craft", "fair", "outlet"):
         for node in nodes[kind].values():
             _references(a, node, nodes, add)
-    for kind, attr in (("product", "products"), ("producer", "producers"), ("craft", "crafts"), ("fair", "fairs")):
+    for kind, attr in (("product", "products"), ("producer", "producers"), ("craft", "crafts"), ("fair", "fairs"), ("outlet", "outlets")):
         for node in nodes[kind].values():
             if node.commune is not None:
                 add(communes[node.commune.code], attr, node)

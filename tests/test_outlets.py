@@ -96,3 +96,20 @@ def test_wrong_days_hours_and_products_are_refused_at_their_lines(site: Path) ->
     assert any(line.startswith(f"{OUTLET}:10:5: hours.1.days: 'Chủ nhựt' is not a day of the week") for line in lines), lines
     assert f"{OUTLET}:14:40: products.2: no product has the slug 'banh-khong-co' (use the folder name of a product under content/)" in lines
     assert not (site / "output").exists()  # nothing half-built
+
+
+def test_points_of_sale_are_in_the_open_data_and_on_the_map(site: Path) -> None:
+    build(site, TODAY)
+    data = site / "output/du-lieu"
+    [row] = json.loads((data / "outlets.json").read_text(encoding="utf-8"))["outlets"]
+    assert row["id"] == "cua-hang-ocop-ha-tinh" and row["type"] == "ocop_shop" and row["commune"] == "Xã Cẩm Bình"
+    assert row["hours"] == ["Mo-Sa 07:30-17:00", "Su 08:00-11:30"] and row["products"] == ["keo-cu-do", "nuoc-mam-ky-phu"]
+    import jsonschema
+
+    jsonschema.validate(json.loads((data / "outlets.json").read_text(encoding="utf-8")),
+                        json.loads((data / "outlets.schema.json").read_text(encoding="utf-8")))
+    features = json.loads((data / "map.geojson").read_text(encoding="utf-8"))["features"]
+    [point] = [f for f in features if f["properties"]["kind"] == "outlet"]
+    assert point["geometry"]["coordinates"] == [105.9057, 18.3436]
+    page = (site / "output/ban-do/index.html").read_text(encoding="utf-8")
+    assert 'data-key="outlet/cua-hang-ocop-ha-tinh"' in page

@@ -16,11 +16,11 @@ import io
 import json
 from typing import Any
 
-from ..records import (SCHEMA_VERSION, CraftRow, FairRow, ProducerRow, ProductRow, Records, as_dict,
+from ..records import (SCHEMA_VERSION, CraftRow, FairRow, OutletRow, ProducerRow, ProductRow, Records, as_dict,
                        json_schema)
 
 #: The open data's folder under the site root, per language section (``segment("data")``).
-TABLES = {"products": ProductRow, "producers": ProducerRow, "crafts": CraftRow, "fairs": FairRow}
+TABLES = {"products": ProductRow, "producers": ProducerRow, "crafts": CraftRow, "fairs": FairRow, "outlets": OutletRow}
 GEOJSON = "map.geojson"
 
 
@@ -87,7 +87,8 @@ def schema(name: str, row_class: type, base_url: str, folder: str) -> dict[str, 
 def geojson(records: Records, base_url: str) -> dict[str, Any]:
     """Return the FeatureCollection of every entry with coordinates (``[lon, lat]``)."""
     features = []
-    for kind, rows in (("product", records.products), ("producer", records.producers), ("craft", records.crafts), ("fair", records.fairs)):
+    for kind, rows in (("product", records.products), ("producer", records.producers), ("craft", records.crafts), ("fair", records.fairs),
+                       ("outlet", records.outlets)):
         for row in rows:
             if row.lat is None or row.lon is None:
                 continue
