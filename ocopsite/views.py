@@ -268,6 +268,7 @@ class Views:
             products=self.cards([p for p in c.products if p.current]),
             past_products=self.cards([p for p in c.products if not p.current]),
             producers=self.links(c.producers), crafts=self.links(c.crafts), fairs=self.links(c.fairs),
+            outlets=self.links(c.outlets),
         )
 
     def craft(self, c: Craft) -> View:

@@ -113,3 +113,5 @@ def test_points_of_sale_are_in_the_open_data_and_on_the_map(site: Path) -> None:
     assert point["geometry"]["coordinates"] == [105.9057, 18.3436]
     page = (site / "output/ban-do/index.html").read_text(encoding="utf-8")
     assert 'data-key="outlet/cua-hang-ocop-ha-tinh"' in page
+    commune = (site / "output/xa-phuong/cam-binh/index.html").read_text(encoding="utf-8")
+    assert '<a href="/diem-ban/cua-hang-ocop-ha-tinh/">Cửa hàng giới thiệu sản phẩm OCOP Hà Tĩnh</a>' in commune
