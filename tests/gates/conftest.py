@@ -67,6 +67,7 @@ TEMPLATE_PAGES = {
     "en-stats": "en/statistics/",
     "en-check": "en/check/",
     "en-enquiry": "en/enquiry/",
+    "en-outlets": "en/where-to-buy/",
 }
 
 
