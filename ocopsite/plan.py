@@ -435,7 +435,8 @@ class Planner:
         for f in self.site.fairs:
             yield self.entry_unit(f, lambda f=f: [self.fair_page(f, parent)])
             products, _province = booklet_products(self.site, f)
-            yield self.unit(f"booklet/{f.slug}", lambda f=f: self.booth_kit(f), self.keys_of([f, *products]), self.facts_of(products))
+            # a booklet shows its products' facts (name, stars, producer, price, photo), not their stories
+            yield self.unit(f"booklet/{f.slug}", lambda f=f: self.booth_kit(f), self.keys_of([f]), self.facts_of(products))
 
     def fair_index(self) -> PageSpec:
         """Return the fair index."""
