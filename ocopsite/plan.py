@@ -453,7 +453,9 @@ class Planner:
         card = self.media.cards.get((f.kind, f.slug))
         view = self.views.fair(f)
         schema = [structured.event(f, view.name, view.summary, self.abs_url(view.url), card and self.abs_url(card.url), self.province)]
-        return self.entry(f, "fair.html", parent, view.summary, "fair", view, schema, booklet=booklet_url(f.slug, self.lang))
+        booklet = booklet_url(f.slug, self.lang)
+        return self.entry(f, "fair.html", parent, view.summary, "fair", view, schema, booklet=booklet,
+                          pdf=f"{booklet}{f.slug}.pdf" if f.upcoming else None)
 
     def outlets(self) -> Iterator[Unit]:
         """Yield the index of points of sale (by commune) and each one's page."""
@@ -485,15 +487,16 @@ class Planner:
 
     def booth_kit(self, f: Node) -> list[PageSpec]:
         """Return a fair's booth kit: its product booklet (a page that prints as an A5
-        booklet, one product a half page, with QR codes and page numbers), the same booklet
-        as a PDF (``render.Renderer`` makes it with WeasyPrint), and the service worker
-        that keeps the fair's page and booklet for a phone offline (its scope is the fair's
-        folder, nothing else)."""
+        booklet, one product a half page, with QR codes and page numbers), for a fair that
+        has not ended the same booklet as a PDF (``render.Renderer`` makes it with
+        WeasyPrint: about a second a booklet, spent only where a booth is still to be
+        staffed), and the service worker that keeps the fair's page and booklet for a phone
+        offline (its scope is the fair's folder, nothing else)."""
         t, v = self.t, self.views
         products, province = booklet_products(self.site, f)
         fair = v.fair(f)
         url = booklet_url(f.slug, self.lang)
-        pdf = f"{url}{f.slug}.pdf"
+        pdf = f"{url}{f.slug}.pdf" if f.upcoming else None
         items = [v.booklet_item(p) for p in products]
         title = t(_("Tập giới thiệu sản phẩm: {fair}")).format(fair=fair.name)
         crumbs = [self.home, crumb(t(_("Hội chợ, lễ hội")), section_url("fair", self.lang)), crumb(fair.name, fair.url), crumb(t(_("Tập sản phẩm")))]
@@ -506,12 +509,12 @@ class Planner:
                     sw=fair.url + "sw.js", scope=fair.url)
         description = t(_("Các sản phẩm OCOP của tỉnh giới thiệu tại {fair}, có mã QR từng sản phẩm, để in hoặc xem khi không có mạng.")).format(fair=fair.name)
         page = self.spec(url, "booklet.html", title, description, crumbs, "booklet", indexed=False, menu="fair", printing=False, **data)
-        paper = self.spec(url, "booklet.html", title, description, crumbs, "booklet", indexed=False, path=pdf.lstrip("/"), menu="fair",
-                          printing=True, files=files, **data)
+        paper = [self.spec(url, "booklet.html", title, description, crumbs, "booklet", indexed=False, path=pdf.lstrip("/"), menu="fair",
+                           printing=True, files=files, **data)] if pdf else []
         offline = [fair.url, url, *(i.photo["path"] for i in items if i.photo), *(i.qr for i in items if i.qr)]  # site paths
         worker = self.spec(fair.url + "sw.js", "fair-sw.js", title, "", None, "sw", indexed=False, path=(fair.url + "sw.js").lstrip("/"),
                            files=offline, scope=fair.url, name=f"{self.lang}:{f.slug}")
-        return [page, paper, worker]
+        return [page, *paper, worker]
 
     def search_page(self) -> PageSpec:
         """Return the search page: a box and filters run by Pagefind in the browser; without

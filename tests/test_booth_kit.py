@@ -60,6 +60,8 @@ def test_the_english_booklet_is_in_english(site: Path) -> None:
 
 def test_a_fair_that_names_no_product_gets_the_provinces_current_products_and_says_so(site: Path) -> None:
     html = (site / "output" / PAST / "tap-san-pham/index.html").read_text(encoding="utf-8")
+    # it has ended: the booklet prints from the browser, no PDF is made for a booth already gone
+    assert not list((site / "output" / PAST / "tap-san-pham").glob("*.pdf")) and ".pdf" not in html
     assert "Danh sách sản phẩm tham gia hội chợ này chưa được ghi nhận" in html
     listed = re.findall(r'<h2><a href="/san-pham/([^/]+)/">', html)
     current = [p["id"] for p in json.loads((site / "output/du-lieu/products.json").read_text(encoding="utf-8"))["products"]
