@@ -163,9 +163,22 @@ def axe(browser, url: str) -> list[str]:
     return [f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(n['target'][0] for n in v['nodes'][:5])}" for v in result["violations"]]
 
 
-def test_gate_axe_finds_no_violation_on_any_template(browser, served: str) -> None:
-    problems = [f"/{path}: {v}" for path in TEMPLATE_PAGES.values() for v in axe(browser, served + path)]
-    assert problems == [], "\n".join(problems)
+def test_gate_axe_finds_no_violation_on_any_page(browser, shipped: Path, served: str) -> None:
+    # every page, not one per template: a violation can come from one entry's content (a
+    # long list of sources, say), as one did on 70 pages
+    pages = [p for p in all_pages(shipped / "output") if p != "404.html" and not p.startswith("01/")]
+    assert set(TEMPLATE_PAGES.values()) - {"404.html"} <= set(pages)
+    context = browser.new_context(viewport={"width": 390, "height": 900}, bypass_csp=True)  # axe is injected as a script
+    page = context.new_page()
+    problems = []
+    for path in pages + ["404.html"]:
+        page.goto(served + path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        problems += [f"/{path}: {v['id']} ({v['impact']}): {v['help']} — {', '.join(n['target'][0] for n in v['nodes'][:5])}"
+                     for v in result["violations"]]
+    context.close()
+    assert problems == [], "\n".join(problems[:40])
 
 
 def test_gate_axe_negative_control(browser, broken_site: str) -> None:
