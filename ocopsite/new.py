@@ -127,7 +127,7 @@ sources:
 # Điểm bán mới. Điền thông tin, rồi xóa dòng "draft: true" để xuất bản.
 draft: true
 name: "{name}"
-# type: ocop_shop            # ocop_shop | producer_shop | market | supermarket | other
+# type: ocop_shop            # ocop_shop | producer_shop | market | supermarket | other (hoặc tên tiếng Việt: chợ, siêu thị …)
 commune:
 # address: 02 Nguyễn Du
 # hours:
