@@ -863,6 +863,13 @@ class OpeningHours(FrontMatter):
     opens: Annotated[str, BeforeValidator(parse_clock)]
     closes: Annotated[str, BeforeValidator(parse_clock)]
 
+    @property
+    def run(self) -> bool:
+        """Return True when the days are three or more days in a row (written as a range:
+        "Thứ Hai – Thứ Bảy", ``Mo-Sa``), False when they are listed one by one."""
+        idx = [WEEKDAYS.index(d) for d in self.days]
+        return len(idx) > 2 and idx == list(range(idx[0], idx[-1] + 1))
+
 
 class OutletMeta(Publishable, Illustrated, Located):
     """Front matter of ``content/outlets/<slug>/index.md``: a point of sale (điểm bán) of OCOP

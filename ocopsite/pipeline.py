@@ -291,9 +291,7 @@ def entry_facts(site: Site, records: Any, search: Any, memo: Any, keys: Any) -> 
     from .memo import node_key
 
     rows: dict[str, Any] = {}
-    recognitions: dict[str, list] = {}
-    for r in records.recognitions:
-        recognitions.setdefault(r.product, []).append(r)
+    recognitions = records.recognitions_of
     for kind, table in (("product", records.products), ("producer", records.producers), ("craft", records.crafts), ("fair", records.fairs),
                         ("outlet", records.outlets)):
         rows.update({f"{kind}/{r.id}": r for r in table})

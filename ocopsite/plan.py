@@ -107,9 +107,6 @@ class Planner:
 
             self.records = records = site_records(site)
         self.rows = {r.id: r for r in records.products}
-        self.recognitions_of: dict[str, list] = {}
-        for r in records.recognitions:
-            self.recognitions_of.setdefault(r.product, []).append(r)
 
     def abs_url(self, path: str) -> str:
         """Return the absolute URL of a site-relative path."""
@@ -333,7 +330,7 @@ class Planner:
         group = [crumb(t(p.meta.group.label), self.group_url(p.meta.group))] if p.meta.group else []
         view = self.views.product(p)
         row = self.rows[p.slug]
-        data = structured.product(row, self.recognitions_of.get(p.slug, []), view.name, view.summary, self.abs_url(view.url),
+        data = structured.product(row, self.records.recognitions_of.get(p.slug, []), view.name, view.summary, self.abs_url(view.url),
                                   card and self.abs_url(card.url), p.producer and self.abs_url(self.views.url(p.producer)),
                                   view.commune.name if view.commune else None, self.site.today, t,
                                   digital_link=digital_link(self.config.base_url, row.gtin) if row.gtin else None)
@@ -434,9 +431,10 @@ class Planner:
         parent = crumb(self.t(_("Hội chợ, lễ hội")), section_url("fair", self.lang))
         for f in self.site.fairs:
             yield self.entry_unit(f, lambda f=f: [self.fair_page(f, parent)])
-            products, _province = booklet_products(self.site, f)
+            products, province = booklet_products(self.site, f)
             # a booklet shows its products' facts (name, stars, producer, price, photo), not their stories
-            yield self.unit(f"booklet/{f.slug}", lambda f=f: self.booth_kit(f), self.keys_of([f]), self.facts_of(products))
+            yield self.unit(f"booklet/{f.slug}", lambda f=f, products=products, province=province: self.booth_kit(f, products, province),
+                            self.keys_of([f]), self.facts_of(products))
 
     def fair_index(self) -> PageSpec:
         """Return the fair index."""
@@ -453,9 +451,8 @@ class Planner:
         card = self.media.cards.get((f.kind, f.slug))
         view = self.views.fair(f)
         schema = [structured.event(f, view.name, view.summary, self.abs_url(view.url), card and self.abs_url(card.url), self.province)]
-        booklet = booklet_url(f.slug, self.lang)
-        return self.entry(f, "fair.html", parent, view.summary, "fair", view, schema, booklet=booklet,
-                          pdf=f"{booklet}{f.slug}.pdf" if f.upcoming else None)
+        return self.entry(f, "fair.html", parent, view.summary, "fair", view, schema, booklet=booklet_url(f.slug, self.lang),
+                          pdf=booklet_pdf(f, self.lang))
 
     def outlets(self) -> Iterator[Unit]:
         """Yield the index of points of sale (by commune) and each one's page."""
@@ -485,7 +482,7 @@ class Planner:
         schema = [structured.store(o, view.name, view.summary, self.abs_url(view.url), self.province)]
         return self.entry(o, "outlet.html", parent, view.summary or "", "outlet", view, schema)
 
-    def booth_kit(self, f: Node) -> list[PageSpec]:
+    def booth_kit(self, f: Node, products: list[Product], province: bool) -> list[PageSpec]:
         """Return a fair's booth kit: its product booklet (a page that prints as an A5
         booklet, one product a half page, with QR codes and page numbers), for a fair that
         has not ended the same booklet as a PDF (``render.Renderer`` makes it with
@@ -493,10 +490,9 @@ class Planner:
         staffed), and the service worker that keeps the fair's page and booklet for a phone
         offline (its scope is the fair's folder, nothing else)."""
         t, v = self.t, self.views
-        products, province = booklet_products(self.site, f)
         fair = v.fair(f)
         url = booklet_url(f.slug, self.lang)
-        pdf = f"{url}{f.slug}.pdf" if f.upcoming else None
+        pdf = booklet_pdf(f, self.lang)
         items = [v.booklet_item(p) for p in products]
         title = t(_("Tập giới thiệu sản phẩm: {fair}")).format(fair=fair.name)
         crumbs = [self.home, crumb(t(_("Hội chợ, lễ hội")), section_url("fair", self.lang)), crumb(fair.name, fair.url), crumb(t(_("Tập sản phẩm")))]
@@ -674,6 +670,12 @@ class Planner:
         doc = self.views.page(pg)
         return self.spec(doc.url, "page.html", doc.name, doc.summary, [self.home, crumb(doc.name)], "page",
                          lastmod=updated, menu="page", doc=doc)
+
+
+def booklet_pdf(fair: Node, lang: str) -> str | None:
+    """Return the URL path of a fair's booklet PDF (``<booklet>/<slug>.pdf``), or None for a
+    fair that has ended (its booklet prints from the browser; see ``Planner.booth_kit``)."""
+    return f"{booklet_url(fair.slug, lang)}{fair.slug}.pdf" if fair.upcoming else None
 
 
 def booklet_products(site: Site, fair: Node) -> tuple[list[Product], bool]:

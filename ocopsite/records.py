@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -217,6 +218,14 @@ class Records:
     fairs: tuple[FairRow, ...]
     outlets: tuple[OutletRow, ...] = ()
 
+    @functools.cached_property
+    def recognitions_of(self) -> dict[str, list[RecognitionRow]]:
+        """Return each product's recognitions (product id → rows, oldest first)."""
+        out: dict[str, list[RecognitionRow]] = {}
+        for r in self.recognitions:
+            out.setdefault(r.product, []).append(r)
+        return out
+
 
 def recognition_state(r: models.Recognition, today: dt.date) -> str:
     """Return a recognition's state on ``today``: ``unknown`` (no date), ``upcoming``,
@@ -317,13 +326,10 @@ _DAYS = {"mon": "Mo", "tue": "Tu", "wed": "We", "thu": "Th", "fri": "Fr", "sat":
 def opening_hours(hours: Any) -> tuple[str, ...]:
     """Return opening hours as schema.org ``openingHours`` strings: a run of three days or
     more as a range (``Mo-Sa 07:30-17:00``), else the days listed (``Mo,We 08:00-11:00``)."""
-    out = []
-    for h in hours:
-        idx = [models.WEEKDAYS.index(d) for d in h.days]
-        run = len(idx) > 2 and idx == list(range(idx[0], idx[-1] + 1))
-        days = f"{_DAYS[h.days[0]]}-{_DAYS[h.days[-1]]}" if run else ",".join(_DAYS[d] for d in h.days)
-        out.append(f"{days} {h.opens}-{h.closes}")
-    return tuple(out)
+    def days(h: Any) -> str:
+        return f"{_DAYS[h.days[0]]}-{_DAYS[h.days[-1]]}" if h.run else ",".join(_DAYS[d] for d in h.days)
+
+    return tuple(f"{days(h)} {h.opens}-{h.closes}" for h in hours)
 
 
 def outlet_row(o: Any, url_of: Any) -> OutletRow:

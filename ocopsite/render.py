@@ -10,6 +10,7 @@ names are errors, so a template typo fails the build instead of printing blanks.
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
 import os
 from collections.abc import Callable
@@ -67,6 +68,7 @@ def fingerprint_assets(assets_dir: Path) -> dict[str, tuple[Path, str]]:
     return out
 
 
+@functools.cache  # drawn once per process: the build asks for them several times, and each PDF
 def generated_assets() -> dict[str, tuple[str, bytes]]:
     """Return the assets the engine draws itself: ``{name: (published name, bytes)}`` (the
     pictograms of product groups and entry kinds, ``img/picto/food.svg`` …, and the colours
@@ -167,7 +169,7 @@ class Renderer:
             return html.encode("utf-8")
         root = Path(self.setup.root)
         generated = {published: data for published, data in generated_assets().values()}
-        resolve = site_files(root / "assets", {n: p for n, p in self.setup.assets.items()}, generated, data["files"], root / CACHE_DIR)
+        resolve = site_files(root / "assets", self.setup.assets, generated, data["files"], root / CACHE_DIR)
         # Assets and pictures are named by their content; the build-only fonts are not.
         fonts = sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in (root / "assets/fonts").glob("*.ttf"))
         return html_to_pdf(html, self.abs_url(spec.url), self.setup.base_url, resolve, key=repr((sorted(data["files"].items()), fonts)))

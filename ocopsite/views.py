@@ -294,12 +294,7 @@ class Views:
     def hours(self, hours: Iterable[models.OpeningHours]) -> list[View]:
         """Return opening hours for display: ``days`` as a message id pattern's parts
         (``first``/``last`` day keys of a run, or a list of day keys), ``opens``, ``closes``."""
-        out = []
-        for h in hours:
-            idx = [models.WEEKDAYS.index(d) for d in h.days]
-            run = len(idx) > 2 and idx == list(range(idx[0], idx[-1] + 1))
-            out.append(dict(days=list(h.days), run=run, opens=h.opens, closes=h.closes))
-        return out
+        return [dict(days=list(h.days), run=h.run, opens=h.opens, closes=h.closes) for h in hours]
 
     def outlet_row(self, o: Outlet) -> View:
         """Return what a product page's where-to-buy section shows of a point of sale."""

@@ -47,10 +47,7 @@ def lookup_row(product: Any, row: Any, recognitions: list, views: Any) -> list:
 def lookup(site: Any, records: Any, views: Any) -> bytes:
     """Return the lookup file of one language: ``{"version", "today", "columns", "rows"}``,
     rows in the catalogue's order (``site.products``)."""
-    rows = {r.id: r for r in records.products}
-    recognitions: dict[str, list] = {}
-    for r in records.recognitions:
-        recognitions.setdefault(r.product, []).append(r)
+    rows, recognitions = {r.id: r for r in records.products}, records.recognitions_of
     data = {"version": 1, "today": records.today.isoformat(), "columns": COLUMNS,
             "rows": [lookup_row(p, rows[p.slug], recognitions.get(p.slug, []), views) for p in site.products]}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").encode("utf-8")
